@@ -1,0 +1,98 @@
+"""The engine's one public API: the CLI and the app call these and nothing deeper.
+
+    files -> Document -> Agreement -> topics -> findings -> Analysis -> exports
+
+Each function is pure over its inputs (files are only read), takes keyword-only options,
+and accepts an optional `progress` (see `redline.progress`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+from redline import align as _align
+from redline import definitions, keyterms, openitems, parties as _parties, review as _review
+from redline import segment as _segment
+from redline import topics as _topics
+from redline import xrefs
+from redline.ingest import read_document
+from redline.model import Agreement, AgreementAnalysis, Analysis, Parties
+from redline.playbook import Playbook, load_playbook
+from redline.progress import Progress, check
+
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "resources" / "samples"
+
+__all__ = [
+    "read_agreement", "analyze_agreement", "analyze", "load_playbook", "sample_paths",
+    "with_parties",
+]
+
+
+def sample_paths() -> list[Path]:
+    """Return the bundled sample agreements, the customer template first."""
+    files = sorted(p for p in SAMPLES_DIR.glob("*.txt"))
+    files.sort(key=lambda p: (not p.name.startswith("customer-"), p.name))
+    return files
+
+
+def read_agreement(path, *, progress: Optional[Progress] = None) -> Agreement:
+    """Return the `Agreement` read and segmented from the file at `path`."""
+    document = read_document(path)
+    check(progress)
+    return _segment.segment(document, progress=progress)
+
+
+def analyze_agreement(agreement: Agreement, playbook: Playbook, *, provider: Optional[str] = None,
+                      customer: Optional[str] = None) -> AgreementAnalysis:
+    """Return the analysis of one segmented agreement against `playbook`."""
+    who = _parties.detect(agreement, provider=provider, customer=customer)
+    clause_topics = _topics.classify(agreement, playbook)
+    findings, verdicts, risk = _review.review(agreement, clause_topics, who, playbook)
+    return AgreementAnalysis(
+        agreement=agreement,
+        parties=who,
+        topics=clause_topics,
+        findings=tuple(findings),
+        verdicts=dict(verdicts),
+        risk_score=int(risk),
+        key_terms=keyterms.extract(agreement, clause_topics, playbook),
+        open_items=tuple(openitems.find(agreement)),
+        xrefs=tuple(xrefs.find(agreement)),
+        defined_terms=tuple(definitions.find(agreement)),
+    )
+
+
+def with_parties(analysis: AgreementAnalysis, playbook: Playbook, parties: Parties) -> AgreementAnalysis:
+    """Return `analysis` reviewed again with the user's party names."""
+    return analyze_agreement(analysis.agreement, playbook, provider=parties.provider,
+                             customer=parties.customer)
+
+
+def combine(analyses: Sequence[AgreementAnalysis], playbook: Playbook) -> Analysis:
+    """Return the `Analysis` of several analysed agreements: matrix and market added."""
+    analyses = tuple(analyses)
+    return Analysis(agreements=analyses, matrix=_align.align(analyses, playbook),
+                    market=_review.market(analyses, playbook), playbook_path=playbook.path)
+
+
+def analyze(paths: Iterable, *, playbook: Optional[Playbook] = None, provider: Optional[str] = None,
+            customer: Optional[str] = None, progress: Optional[Progress] = None) -> Analysis:
+    """Return the `Analysis` of the agreements at `paths` against `playbook` (default one)."""
+    book = playbook or load_playbook()
+    paths = list(paths)
+    out = []
+    for i, path in enumerate(paths):
+        check(progress, i, len(paths), f"reading {Path(path).name}")
+        agreement = read_agreement(path, progress=progress)
+        out.append(analyze_agreement(agreement, book, provider=provider, customer=customer))
+    check(progress, len(paths), len(paths), "aligning")
+    return combine(out, book)
+
+
+def replace_parties(analysis: Analysis, index: int, parties: Parties, playbook: Playbook) -> Analysis:
+    """Return `analysis` with agreement `index` re-reviewed under `parties`."""
+    items = list(analysis.agreements)
+    items[index] = with_parties(items[index], playbook, parties)
+    return replace(combine(items, playbook))
