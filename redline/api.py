@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+import sys
+from collections import deque
+from typing import Deque, Iterable, Iterator, Optional, Sequence, Tuple
 
 from redline import align as _align
 from redline import definitions, keyterms, openitems, parties as _parties, review as _review
@@ -26,7 +28,7 @@ SAMPLES_DIR = Path(__file__).resolve().parent.parent / "resources" / "samples"
 
 __all__ = [
     "read_agreement", "analyze_agreement", "analyze", "load_playbook", "sample_paths",
-    "with_parties",
+    "with_parties", "analyze_each", "combine",
 ]
 
 
@@ -89,6 +91,65 @@ def analyze(paths: Iterable, *, playbook: Optional[Playbook] = None, provider: O
         out.append(analyze_agreement(agreement, book, provider=provider, customer=customer))
     check(progress, len(paths), len(paths), "aligning")
     return combine(out, book)
+
+
+def _analyze_one(path, playbook_path, provider, customer):
+    """Worker body: analyse one file; return (path, analysis or None, error or None)."""
+    from redline.errors import RedlineError
+
+    book = _worker_books.get(playbook_path)
+    if book is None:
+        book = _worker_books[playbook_path] = load_playbook(playbook_path)
+    try:
+        agreement = read_agreement(path)
+        return str(path), analyze_agreement(agreement, book, provider=provider, customer=customer), None
+    except RedlineError as exc:
+        return str(path), None, exc
+
+
+_worker_books: dict = {}
+
+
+def analyze_each(paths: Iterable, *, playbook: Optional[Playbook] = None, provider: Optional[str] = None,
+                 customer: Optional[str] = None, jobs: int = 1,
+                 progress: Optional[Progress] = None) -> Iterator[Tuple[str, Optional[AgreementAnalysis], Optional[Exception]]]:
+    """Yield (path, analysis, error) for each file in `paths`, in order, using `jobs` processes.
+
+    A file that cannot be read yields its `RedlineError` instead of stopping the run, so a
+    portfolio of hundreds of agreements is analysed even when a few are broken. Results are
+    streamed: at most a few analyses are held at once.
+    """
+    book = playbook or load_playbook()
+    paths = [str(p) for p in paths]
+    total = len(paths)
+    if jobs <= 1 or total <= 1:
+        _worker_books[book.path] = book
+        for i, path in enumerate(paths):
+            check(progress, i, total, Path(path).name)
+            yield _analyze_one(path, book.path, provider, customer)
+        check(progress, total, total, "done")
+        return
+    import concurrent.futures as cf
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn" if sys.platform == "darwin" else None)
+    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        window = max(2 * jobs, 4)
+        pending: Deque = deque()
+        it = iter(paths)
+        done = 0
+        for path in it:
+            pending.append(pool.submit(_analyze_one, path, book.path, provider, customer))
+            if len(pending) >= window:
+                break
+        while pending:
+            result = pending.popleft().result()
+            done += 1
+            check(progress, done, total, Path(result[0]).name)
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.append(pool.submit(_analyze_one, nxt, book.path, provider, customer))
+            yield result
 
 
 def replace_parties(analysis: Analysis, index: int, parties: Parties, playbook: Playbook) -> Analysis:

@@ -96,6 +96,9 @@ def _load_book(args):
     return load_playbook(getattr(args, "playbook", None))
 
 
+_NOT_AGREEMENTS = {"README", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"}
+
+
 def _expand_inputs(paths: Sequence[str], reporter: Reporter) -> List[Path]:
     """Return the agreement files named by `paths` (folders are searched recursively)."""
     from redline.errors import InputError
@@ -107,7 +110,8 @@ def _expand_inputs(paths: Sequence[str], reporter: Reporter) -> List[Path]:
         if p.is_dir():
             found = sorted(f for f in p.rglob("*") if f.is_file())
             for f in found:
-                if f.suffix.lower() in known and not f.name.startswith((".", "~$")):
+                if (f.suffix.lower() in known and not f.name.startswith((".", "~$"))
+                        and f.stem.upper() not in _NOT_AGREEMENTS):
                     out.append(f)
                 else:
                     reporter.say(f"note: skipped {f} (not an agreement file)")
@@ -154,48 +158,90 @@ def cmd_outline(args, reporter: Reporter) -> int:
     return EXIT_OK
 
 
-def _analysis(args, reporter: Reporter):
+class _Failures:
+    """Files that could not be analysed: reported one line each; the run goes on."""
+
+    def __init__(self) -> None:
+        self.errors: List[Exception] = []
+
+    def note(self, exc: Exception, reporter: Reporter) -> None:
+        self.errors.append(exc)
+        reporter.done()
+        print(f"redline: error: {exc}", file=sys.stderr)
+
+    def exit_code(self, ok_code: int) -> int:
+        return EXIT_ERROR if self.errors else ok_code
+
+
+def _iter_analyses(args, reporter: Reporter, failures: _Failures):
+    """Yield each agreement's analysis (streamed); unreadable files go to `failures`."""
     from redline import api
 
     paths = _expand_inputs(args.files, reporter)
     book = _load_book(args)
-    return api.analyze(paths, playbook=book, provider=getattr(args, "provider", None),
-                       customer=getattr(args, "customer", None), progress=reporter)
+    args._book = book
+    for _path, item, error in api.analyze_each(
+            paths, playbook=book, provider=getattr(args, "provider", None),
+            customer=getattr(args, "customer", None), jobs=max(1, getattr(args, "jobs", 1) or 1),
+            progress=reporter):
+        if error is not None:
+            failures.note(error, reporter)
+        else:
+            yield item
 
 
-def _write_json_per_agreement(analysis, out_dir: str, force: bool, reporter: Reporter) -> None:
+def _analysis(args, reporter: Reporter, failures: _Failures):
+    """Return the combined `Analysis` of the inputs (raise if none could be read)."""
+    from redline import api
+
+    items = list(_iter_analyses(args, reporter, failures))
+    if not items and failures.errors:
+        raise failures.errors[0]
+    return api.combine(items, args._book)
+
+
+def _write_json_per_agreement(args, reporter: Reporter, failures: _Failures) -> int:
+    """Write one JSON file per agreement into --out-dir, one at a time (bounded memory)."""
+    from redline.errors import OutputError
     from redline.jsonout import VERSION, agreement_json
-    from redline.outputs import write_text
+    from redline.outputs import check_target, write_text
 
-    folder = Path(out_dir)
+    folder = Path(args.out_dir)
     if not folder.is_dir():
-        from redline.errors import OutputError
-
         raise OutputError("the output folder does not exist", path=str(folder),
                           hint="create it first or choose another folder")
-    for item in analysis.agreements:
+    found = 0
+    for item in _iter_analyses(args, reporter, failures):
         target = folder / (Path(item.path).stem + ".json")
+        try:
+            check_target(target, force=args.force, inputs=[item.path])
+        except OutputError as exc:
+            failures.note(exc, reporter)
+            continue
         payload = {"version": VERSION, "agreements": [agreement_json(item)], "market": {}}
-        write_text(target, json.dumps(payload, ensure_ascii=False, indent=2), force=force,
+        write_text(target, json.dumps(payload, ensure_ascii=False, indent=2), force=args.force,
                    inputs=[item.path])
+        found += len(item.findings)
         reporter.say(f"wrote {target}")
+    return found
 
 
 def cmd_analyze(args, reporter: Reporter) -> int:
     from redline.jsonout import to_json
 
-    analysis = _analysis(args, reporter)
-    reporter.done()
+    failures = _Failures()
     if args.out_dir:
-        _write_json_per_agreement(analysis, args.out_dir, args.force, reporter)
-        return EXIT_OK
+        _write_json_per_agreement(args, reporter, failures)
+        return failures.exit_code(EXIT_OK)
+    analysis = _analysis(args, reporter, failures)
+    reporter.done()
     if args.json:
         _print_json(to_json(analysis))
-        return EXIT_OK
-    print(_matrix_text(analysis))
-    print()
-    print(_key_terms_text(analysis))
-    return EXIT_OK
+    else:
+        print(_matrix_text(analysis))
+        print()
+        print(_key_terms_text(analysis))
+    return failures.exit_code(EXIT_OK)
 
 
 def _short(path: str) -> str:
@@ -236,7 +282,11 @@ def _key_terms_text(analysis) -> str:
 def cmd_review(args, reporter: Reporter) -> int:
     from redline.jsonout import to_json
 
-    analysis = _analysis(args, reporter)
+    failures = _Failures()
+    if args.out_dir:
+        found = _write_json_per_agreement(args, reporter, failures)
+        return failures.exit_code(EXIT_FOUND if found else EXIT_OK)
+    analysis = _analysis(args, reporter, failures)
     reporter.done()
     total = sum(len(a.findings) for a in analysis.agreements)
     if args.json:
@@ -258,7 +308,7 @@ def cmd_review(args, reporter: Reporter) -> int:
             for topic, m in analysis.market.items():
                 if m.best:
                     print(f"  {topic:32} {_short(m.best)}")
-    return EXIT_FOUND if total else EXIT_OK
+    return failures.exit_code(EXIT_FOUND if total else EXIT_OK)
 
 
 def cmd_redline(args, reporter: Reporter) -> int:
@@ -303,11 +353,12 @@ def cmd_compare(args, reporter: Reporter) -> int:
 def cmd_memo(args, reporter: Reporter) -> int:
     from redline.export.memo import write_memo
 
-    analysis = _analysis(args, reporter)
+    failures = _Failures()
+    analysis = _analysis(args, reporter, failures)
     out = write_memo(analysis, args.output, matter=args.matter, fmt=args.format, force=args.force)
     reporter.done()
     reporter.say(f"wrote {out}")
-    return EXIT_OK
+    return failures.exit_code(EXIT_OK)
 
 
 DEMO_MANIFEST = ".redline-demo.json"
