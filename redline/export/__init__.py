@@ -1,0 +1,1 @@
+"""Exports: the Word redline, Compare and the memo (each its own module)."""
