@@ -1,11 +1,173 @@
-"""Who is the provider and who the customer. PLACEHOLDER (issue 6 replaces)."""
+"""Who is the provider and who the customer: returns `Parties` with the words naming each.
+
+Read from the preamble's defined names (`VENDOR, LLC ("Vendor")`, `("Velvetech," "we," "us," or
+"our")`, `Customer: [Customer Name]`), else from the agreement's title ("<Brand> Master Service
+Agreement"), else from who is most often the subject of "may"/"shall"/"will" besides the
+customer. The user's names (`--provider`, `--customer`) always win.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from typing import List, Optional, Sequence, Tuple
+
 from redline.model import Parties
+
+_HEAD = 8000
+_CUSTOMER_WORDS = ("customer", "client", "subscriber", "buyer", "purchaser", "licensee", "you",
+                   "city", "county", "company's customer")
+_PROVIDER_WORDS = ("provider", "vendor", "supplier", "contractor", "carrier", "licensor", "seller",
+                   "service provider", "we", "consultant")
+_NOT_NAMES = {"agreement", "effective date", "services", "service", "the agreement", "order",
+              "term", "msa", "party", "parties", "affiliate", "sow", "schedule", "exhibit",
+              "confidential information", "customer data", "policies", "us", "our", "your",
+              "effective", "this agreement"}
+_PRONOUNS = {"us", "our", "your"}
+_ORG = re.compile(r"\b(?:LLC|L\.L\.C|Inc|Corp|Corporation|Ltd|LP|L\.P|Company|Communications|Co|"
+                  r"Technologies|Telecom|Group|Holdings|GmbH|PLC)\b\.?", re.I)
+_QUOTED = re.compile(r"[\"“”']\s*([^\"“”']{1,40}?)\s*[,]?\s*[\"“”']")
+_DEFINED = re.compile(
+    r"([A-Za-z][A-Za-z0-9&.,' \-]{1,80}?)\s*\(\s*(?:the\s+|each\s+a\s+|hereinafter\s+(?:referred\s+to\s+as\s+)?)?"
+    r"((?:[\"“][^\"”“]{1,40}[\"”][,\s]*(?:or\s+|and\s+)?){1,6})\)")
+_LABEL = re.compile(r"(?im)^\s*(Customer|Provider|Vendor|Supplier|Client)\s*:\s*(\S[^\n]{0,80})$")
+_TITLE = re.compile(r"\b([A-Z][A-Za-z0-9&]+(?:[ \t]+[A-Z0-9][A-Za-z0-9&]*){0,2})[ \t]+(?:MASTER|Master)\s+"
+                    r"(?:SERVICES?|Services?)\s+(?:AGREEMENT|Agreement)")
+_SUBJECT = re.compile(r"\b((?:[A-Z][A-Za-z0-9&]*|AT&T)(?:\s+[A-Z0-9][A-Za-z0-9&]*){0,2})(?:['’]s)?\s+"
+                      r"(?:may|shall|will|reserves|must|agrees|can)\b")
+
+
+def _role(aliases: Sequence[str]) -> Optional[str]:
+    low = {a.lower() for a in aliases}
+    if low & set(_CUSTOMER_WORDS):
+        return "customer"
+    if low & set(_PROVIDER_WORDS):
+        return "provider"
+    return None
+
+
+def _clean_name(name: str) -> str:
+    cut = re.sub(r"^.*\b(?:between|and|by|with)\s+", "", name.strip(), flags=re.I)
+    name = cut or name
+    return name.strip(" ,.;:")
+
+
+def _defined_parties(head: str) -> List[Tuple[str, Tuple[str, ...]]]:
+    out = []
+    for m in _DEFINED.finditer(head):
+        aliases = tuple(a.strip(" ,") for a in _QUOTED.findall(m.group(2)) if a.strip(" ,"))
+        if not aliases or any(a.lower() in _NOT_NAMES - _PRONOUNS for a in aliases):
+            continue
+        name = _clean_name(m.group(1))
+        if not name or name.lower() in _NOT_NAMES:
+            continue
+        if _role(aliases) is None and _role([name]) is None and not (
+                _ORG.search(name) and re.search(r"\b(?:between|entered\s+into|by\s+and)\b",
+                                                head[max(0, m.start() - 300):m.end()], re.I)):
+            continue
+        out.append((name, aliases))
+    return out
+
+
+def _pick(parties) -> Tuple[Optional[Tuple[str, tuple]], Optional[Tuple[str, tuple]]]:
+    provider = customer = None
+    for name, aliases in parties:
+        role = _role(aliases) or _role([name])
+        if role == "customer" and customer is None:
+            customer = (name, aliases)
+        elif role == "provider" and provider is None:
+            provider = (name, aliases)
+    unassigned = [p for p in parties if p is not customer and p is not provider and _role(p[1]) is None]
+    if provider is None and unassigned:
+        provider = unassigned[0]
+    if customer is None and len(unassigned) > 1:
+        customer = unassigned[1]
+    return provider, customer
+
+
+def _short(name: str, aliases: Sequence[str]) -> str:
+    for a in aliases:
+        if a.lower() not in ("we", "us", "our", "you", "your"):
+            return a
+    return name
 
 
 def detect(agreement, *, provider=None, customer=None) -> Parties:
     """Return the `Parties` of `agreement`; names given by the user win."""
-    return Parties(provider=provider or "Provider", customer=customer or "Customer",
+    text = agreement.text
+    head = text[:_HEAD]
+    found = _defined_parties(head)
+    prov, cust = _pick(found)
+    prov_aliases: List[str] = []
+    cust_aliases: List[str] = []
+    if prov:
+        prov_aliases += [prov[0], *prov[1]] if prov[0][:1].isupper() else list(prov[1])
+    if cust:
+        cust_aliases += [cust[0], *cust[1]] if cust[0][:1].isupper() else list(cust[1])
+    for label, value in _LABEL.findall(head):
+        role = _role([label])
+        (cust_aliases if role == "customer" else prov_aliases).append(label)
+    brand = _TITLE.search(text[:3000])
+    if brand:
+        word = brand.group(1).split()[-1] if len(brand.group(1).split()) > 1 else brand.group(1)
+        word = brand.group(1).strip()
+        if _role([word]) is None and word.lower() not in {a.lower() for a in cust_aliases} \
+                and word.upper() not in ("THE", "THIS"):
+            prov_aliases.append(word)
+    if not cust_aliases and re.search(r"\bCustomer\b", text):
+        cust_aliases.append("Customer")
+    if not prov_aliases:
+        counts = Counter()
+        for m in _SUBJECT.finditer(text[:200000]):
+            w = m.group(1)
+            if _role([w]) == "customer" or w.lower() in _NOT_NAMES or w.lower() in ("either party", "neither party",
+                                                                                     "each party", "the parties"):
+                continue
+            if w.split()[0] in ("The", "This", "Such", "Any", "Each", "If", "No", "All", "Either", "Neither"):
+                continue
+            counts[w] += 1
+        if counts:
+            prov_aliases.append(counts.most_common(1)[0][0])
+    if not prov_aliases and re.search(r"\bProvider\b", text):
+        prov_aliases.append("Provider")
+    # "we"/"you" drafting
+    low_c = {a.lower() for a in cust_aliases}
+    if "you" in low_c:
+        cust_aliases += ["you", "your", "yours"]
+        prov_aliases += ["we", "us", "our", "ours"]
+    elif "we" in {a.lower() for a in prov_aliases}:
+        prov_aliases += ["we", "us", "our"]
+    # names used in the body in a shorter or upper-case form
+    for aliases in (prov_aliases, cust_aliases):
+        for a in list(aliases):
+            core = re.sub(r",?\s+(?:LLC|L\.L\.C|Inc|Corp|Corporation|Ltd|LP|L\.P)\.?$", "", a, flags=re.I).strip(" ,.")
+            if core and core != a:
+                aliases.append(core)
+    prov_name = provider or (_short(prov[0], prov[1]) if prov else (prov_aliases[0] if prov_aliases else "Provider"))
+    cust_name = customer or (_short(cust[0], cust[1]) if cust else (cust_aliases[0] if cust_aliases else "Customer"))
+    if provider:
+        prov_aliases.insert(0, provider)
+    if customer:
+        cust_aliases.insert(0, customer)
+    if not prov_aliases:
+        prov_aliases = ["Provider"]
+    if not cust_aliases:
+        cust_aliases = ["Customer"]
+    return Parties(provider=prov_name, customer=cust_name,
+                   provider_aliases=_dedupe(prov_aliases, cust_aliases),
+                   customer_aliases=_dedupe(cust_aliases, prov_aliases),
                    guessed=not (provider or customer))
+
+
+def _dedupe(aliases: Sequence[str], other: Sequence[str]) -> Tuple[str, ...]:
+    seen = set()
+    other_low = {o.lower() for o in other[:1]}
+    out = []
+    for a in aliases:
+        a = " ".join(a.split()).strip(" ,.")
+        key = a.lower()
+        if not a or key in seen or (key in other_low and a not in aliases[:1]):
+            continue
+        seen.add(key)
+        out.append(a)
+    return tuple(out)
