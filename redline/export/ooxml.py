@@ -151,9 +151,12 @@ class Tracker:
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def clean_text(text: str) -> str:
-    """Return `text` without the characters XML 1.0 forbids (control characters, lone surrogates)."""
-    return _FORBIDDEN.sub("", text or "")
+def clean_text(text: str, *, keep_length: bool = False) -> str:
+    """Return `text` without the characters XML 1.0 forbids (control characters, lone surrogates).
+
+    With `keep_length` each one becomes a space instead, so offsets stay valid.
+    """
+    return _FORBIDDEN.sub(" " if keep_length else "", text or "")
 
 
 _TOKEN = re.compile(r"\w+(?:['\u2019\-]\w+)*|\s+|[^\w\s]", re.UNICODE)
@@ -617,7 +620,7 @@ def apply_text_ops(tr: Tracker, paragraphs: Sequence, ops: Sequence) -> Dict[obj
 
 def insert_paragraphs_after(tr: Tracker, anchor_p, texts: Sequence[str],
                             style: Optional[str] = None) -> List:
-    """Insert wholly tracked paragraphs with `texts` after `anchor_p`; return them."""
+    """Insert wholly tracked paragraphs with `texts` after `anchor_p` (a w:p or w:tbl); return them."""
     made = []
     ref = anchor_p
     for text in texts:
@@ -630,10 +633,13 @@ def insert_paragraphs_after(tr: Tracker, anchor_p, texts: Sequence[str],
         made.append(p)
     if not made:
         return made
-    if is_last_in_container(made[-1]):
+    if is_last_in_container(made[-1]) and anchor_p.tag == qn("w:p"):
         # the last mark may not be tracked: mark the anchor's mark and all but the last new one
         mark_paragraph(tr, anchor_p, "ins")
         for p in made[:-1]:
+            mark_paragraph(tr, p, "ins")
+    elif is_last_in_container(made[-1]):
+        for p in made[:-1]:  # after a final table: the very last mark stays untracked
             mark_paragraph(tr, p, "ins")
     else:
         for p in made:
