@@ -1,0 +1,473 @@
+"""Write the negotiation memo: a Word document (or Markdown for an email) from an `Analysis`.
+
+What the memo says is decided in `memo_content`; this module only renders it. The Word
+document has heading styles, a table-of-contents field Word refreshes on opening, "Page N of
+M" in the footer, the privilege banner in the header, and tables with fixed widths that fit
+the page, repeat their header row and shade the heat map with print-friendly colours.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Optional, Sequence
+
+from docx import Document as _new_document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Pt, RGBColor, Twips
+
+from redline.errors import OutputError, RedlineError
+from redline.export.memo_content import (Bullets, Heading, Memo, PageBreak, Para, Quote, Table,
+                                         Toc, build_memo)
+from redline.export.memo_markdown import render_markdown
+from redline.model import Analysis
+from redline.outputs import atomic_path
+
+__all__ = ["write_memo", "render_docx", "SHADES"]
+
+PAGE_WIDTH_IN = 8.5
+PAGE_HEIGHT_IN = 11.0
+MARGIN_IN = 1.0
+TEXT_WIDTH_TWIPS = int((PAGE_WIDTH_IN - 2 * MARGIN_IN) * 1440)
+
+SHADES = {
+    # Light fills that keep black text legible on screen and on a black-and-white printer;
+    # every shaded cell also carries its label, so nothing depends on colour alone.
+    "high": "F4A3A3",
+    "medium": "F9CF98",
+    "low": "FFF0A8",
+    "ok": "C9E5BC",
+    "silent": "E4E4E4",
+    "missing": "E88C8C",
+    "redacted": "CFE0F1",
+}
+HEADER_FILL = "D5DCE4"
+INK = RGBColor(0x1F, 0x2A, 0x44)
+BANNER_INK = RGBColor(0x8B, 0x00, 0x00)
+TOC_LEVELS = 3
+TOC_INSTR = f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u'
+
+
+def write_memo(analysis: Analysis, out, *, matter: str = "Vendor agreement review",
+               fmt: str = "docx", force: bool = False, playbook=None,
+               today: Optional[_dt.date] = None) -> Path:
+    """Return the path of the memo written to `out` ("docx" or "md"), atomically."""
+    if fmt not in ("docx", "md"):
+        raise OutputError(f"unknown memo format {fmt!r}", path=str(out), hint="use docx or md")
+    book = playbook if playbook is not None else _load_book(analysis.playbook_path)
+    memo = build_memo(analysis, matter=matter, playbook=book, today=today)
+    inputs = [a.path for a in analysis.agreements]
+    with atomic_path(out, force=force, inputs=inputs) as tmp:
+        if fmt == "md":
+            tmp.write_text(render_markdown(memo), encoding="utf-8")
+        else:
+            render_docx(memo).save(str(tmp))
+    return Path(out)
+
+
+def _load_book(path: str):
+    from redline.playbook import load_playbook
+
+    try:
+        return load_playbook(path or None)
+    except RedlineError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The document
+
+
+def render_docx(memo: Memo):
+    """Return a python-docx `Document` rendering `memo`."""
+    doc = _new_document()
+    _page(doc)
+    _styles(doc)
+    _header_footer(doc, memo.banner)
+    _title_block(doc, memo)
+    marks = _Bookmarks()
+    for block in memo.blocks:
+        if isinstance(block, Heading):
+            heading = doc.add_heading(level=min(block.level, 4))
+            if block.level <= TOC_LEVELS:
+                marks.wrap(heading, block, heading.add_run(block.text))
+            else:
+                heading.add_run(block.text)
+        elif isinstance(block, Para):
+            _para(doc, block)
+        elif isinstance(block, Quote):
+            _quote(doc, block)
+        elif isinstance(block, Bullets):
+            for item in block.items:
+                _para(doc, item, style="List Bullet")
+        elif isinstance(block, Table):
+            _table(doc, block)
+        elif isinstance(block, Toc):
+            _toc(doc, block, [b for b in memo.blocks
+                              if isinstance(b, Heading) and b.level <= TOC_LEVELS])
+        elif isinstance(block, PageBreak):
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _update_fields_on_open(doc)
+    doc.core_properties.title = memo.title
+    doc.core_properties.subject = memo.banner
+    return doc
+
+
+def _page(doc) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width = Inches(PAGE_WIDTH_IN)
+    section.page_height = Inches(PAGE_HEIGHT_IN)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Inches(MARGIN_IN))
+    section.header_distance = Inches(0.45)
+    section.footer_distance = Inches(0.45)
+
+
+def _fonts(style, name: str) -> None:
+    """Set `style`'s font to `name` for every script, dropping theme-font overrides."""
+    style.font.name = name
+    rpr = style.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        if rfonts.get(qn(attr)) is not None:
+            del rfonts.attrib[qn(attr)]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        rfonts.set(qn(attr), name)
+
+
+def _styles(doc) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    _fonts(normal, "Calibri")
+    normal.font.size = Pt(10.5)
+    pf = normal.paragraph_format
+    pf.space_after = Pt(5)
+    pf.line_spacing = 1.1
+    sizes = {1: 15, 2: 13, 3: 11.5, 4: 10.5}
+    for level, size in sizes.items():
+        style = styles[f"Heading {level}"]
+        _fonts(style, "Calibri")
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.italic = False
+        style.font.color.rgb = INK if level < 4 else RGBColor(0, 0, 0)
+        style.paragraph_format.space_before = Pt({1: 16, 2: 14, 3: 10, 4: 9}[level])
+        style.paragraph_format.space_after = Pt(4)
+        style.paragraph_format.keep_with_next = True
+    title = styles["Title"]
+    _fonts(title, "Calibri")
+    title.font.size = Pt(20)
+    title.font.color.rgb = INK
+    quote = styles["Quote"]
+    _fonts(quote, "Calibri")
+    quote.font.size = Pt(10)
+    quote.font.italic = False
+    quote.font.color.rgb = RGBColor(0x26, 0x26, 0x26)
+    qpf = quote.paragraph_format
+    qpf.left_indent = Inches(0.35)
+    qpf.right_indent = Inches(0.25)
+    qpf.space_before = Pt(2)
+    qpf.space_after = Pt(6)
+    qpf.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    _left_rule(quote)
+    for name in ("List Bullet", "TOC Heading", "Header", "Footer"):
+        _fonts(styles[name], "Calibri")
+    styles["TOC Heading"].font.color.rgb = INK
+
+
+def _left_rule(style) -> None:
+    """Give `style` a thin grey rule down its left edge (a quoted passage)."""
+    ppr = style.element.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    left = OxmlElement("w:left")
+    for key, val in (("w:val", "single"), ("w:sz", "12"), ("w:space", "8"), ("w:color", "9A9A9A")):
+        left.set(qn(key), val)
+    border.append(left)
+    ppr.append(border)
+
+
+def _field(paragraph, instr: str, shown: str, *, dirty: bool = False) -> None:
+    """Append a complex field (`instr`, showing `shown` until updated) to `paragraph`."""
+    def fld(kind: str):
+        run = paragraph.add_run()
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        if dirty and kind == "begin":
+            char.set(qn("w:dirty"), "true")
+        run._r.append(char)
+        return run
+
+    fld("begin")
+    run = paragraph.add_run()
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instr} "
+    run._r.append(text)
+    fld("separate")
+    paragraph.add_run(shown)
+    fld("end")
+
+
+def _header_footer(doc, banner: str) -> None:
+    section = doc.sections[0]
+    head = section.header.paragraphs[0]
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = head.add_run(banner)
+    run.bold = True
+    run.font.size = Pt(9)
+    run.font.color.rgb = BANNER_INK
+    foot = section.footer.paragraphs[0]
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    foot.add_run("Page ").font.size = Pt(9)
+    _field(foot, "PAGE", "1")
+    foot.add_run(" of ").font.size = Pt(9)
+    _field(foot, "NUMPAGES", "1")
+    for r in foot.runs:
+        r.font.size = Pt(9)
+
+
+def _title_block(doc, memo: Memo) -> None:
+    doc.add_paragraph(memo.title, style="Title")
+    rows = [(label, value) for label, value in memo.meta]
+    table = doc.add_table(rows=len(rows), cols=2)
+    _fix_widths(table, [int(TEXT_WIDTH_TWIPS * 0.24), TEXT_WIDTH_TWIPS - int(TEXT_WIDTH_TWIPS * 0.24)])
+    _no_borders(table)
+    for row, (label, value) in zip(table.rows, rows):
+        a, b = row.cells
+        ra = a.paragraphs[0].add_run(label)
+        ra.bold = True
+        b.paragraphs[0].add_run(value)
+    doc.add_paragraph()
+
+
+class _Bookmarks:
+    """Name each heading the table of contents lists (_Toc1, _Toc2, ...) in document order."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def name(self, index: int) -> str:
+        return f"_Toc{100000 + index}"
+
+    def wrap(self, paragraph, block: Heading, run) -> None:
+        self.n += 1
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(self.n))
+        start.set(qn("w:name"), self.name(self.n))
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(self.n))
+        run._r.addprevious(start)
+        run._r.addnext(end)
+
+
+def _fld_run(parent, kind: str, *, dirty: bool = False):
+    run = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    if dirty:
+        char.set(qn("w:dirty"), "true")
+    run.append(char)
+    parent.append(run)
+
+
+def _text_run(parent, text: str, *, instr: bool = False, tab: bool = False):
+    run = OxmlElement("w:r")
+    if tab:
+        run.append(OxmlElement("w:tab"))
+    else:
+        el = OxmlElement("w:instrText" if instr else "w:t")
+        el.set(qn("xml:space"), "preserve")
+        el.text = text
+        run.append(el)
+    parent.append(run)
+
+
+def _toc_styles(doc) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+
+    for level in range(1, TOC_LEVELS + 1):
+        name = f"toc {level}"
+        if name in [s.name for s in doc.styles]:
+            continue
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.style_id = f"TOC{level}"
+        style.base_style = doc.styles["Normal"]
+        style.paragraph_format.left_indent = Inches(0.25 * (level - 1))
+        style.paragraph_format.space_after = Pt(1 if level > 1 else 3)
+        style.font.bold = level == 1
+        style.paragraph_format.tab_stops.add_tab_stop(
+            Twips(TEXT_WIDTH_TWIPS - 10), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+
+
+def _toc(doc, block: Toc, headings: Sequence[Heading]) -> None:
+    """Write a TOC field whose cached result already lists the headings (linked, unnumbered).
+
+    Word rebuilds it with page numbers on opening (updateFields); LibreOffice shows the cached
+    entries, so a PDF made without Word still has a usable contents list.
+    """
+    _toc_styles(doc)
+    doc.add_paragraph(block.title, style="TOC Heading")
+    marks = _Bookmarks()
+    if not headings:
+        p = doc.add_paragraph()
+        _field(p, TOC_INSTR, "Update this field to list the sections.", dirty=True)
+        return
+    last = None
+    for i, heading in enumerate(headings, start=1):
+        p = doc.add_paragraph(style=f"toc {heading.level}")
+        el = p._p
+        if i == 1:
+            _fld_run(el, "begin", dirty=True)
+            _text_run(el, f" {TOC_INSTR} ", instr=True)
+            _fld_run(el, "separate")
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), marks.name(i))
+        link.set(qn("w:history"), "1")
+        _text_run(link, heading.text)
+        el.append(link)
+        last = el
+    _fld_run(last, "end")
+
+
+def _update_fields_on_open(doc) -> None:
+    settings = doc.settings.element
+    update = settings.find(qn("w:updateFields"))
+    if update is None:
+        update = OxmlElement("w:updateFields")
+        settings.append(update)
+    update.set(qn("w:val"), "true")
+
+
+def _runs(paragraph, para: Para, size: Optional[float] = None) -> None:
+    for r in para.runs:
+        run = paragraph.add_run(r.text)
+        run.bold = r.bold or None
+        run.italic = r.italic or None
+        if size:
+            run.font.size = Pt(size)
+
+
+def _para(doc, para: Para, style: Optional[str] = None):
+    p = doc.add_paragraph(style=style)
+    _runs(p, para, size=9 if para.style == "note" else None)
+    return p
+
+
+def _quote(doc, quote: Quote) -> None:
+    doc.add_paragraph(f"“{quote.text}”", style="Quote")
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+def _fix_widths(table, widths: Sequence[int]) -> None:
+    """Give `table` fixed column widths (twips): tblW, tblLayout fixed, gridCol and every tcW."""
+    table.autofit = False
+    tbl = table._tbl
+    tblpr = tbl.tblPr
+    tblw = tblpr.find(qn("w:tblW"))
+    if tblw is None:
+        tblw = OxmlElement("w:tblW")
+        tblpr.append(tblw)
+    tblw.set(qn("w:w"), str(sum(widths)))
+    tblw.set(qn("w:type"), "dxa")
+    layout = tblpr.find(qn("w:tblLayout"))
+    if layout is None:
+        layout = OxmlElement("w:tblLayout")
+        tblpr.append(layout)
+    layout.set(qn("w:type"), "fixed")
+    for col, w in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), str(w))
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths):
+            cell.width = Twips(w)
+
+
+def _no_borders(table) -> None:
+    tblpr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tblpr.append(borders)
+
+
+def _cell_margins(table, twips: int = 70) -> None:
+    tblpr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for edge, w in (("top", 25), ("left", twips), ("bottom", 25), ("right", twips)):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(w))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tblpr.append(mar)
+
+
+def _shade(cell, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tcpr.append(shd)
+
+
+def _row_flag(row, tag: str) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement(f"w:{tag}")
+    trpr.append(el)
+
+
+def _fill(cell, text: str, *, size: float, bold: bool = False, italic: bool = False,
+          center: bool = False) -> None:
+    p = cell.paragraphs[0]
+    p.paragraph_format.space_after = Pt(0)
+    p.paragraph_format.space_before = Pt(0)
+    p.paragraph_format.line_spacing = 1.0
+    if center:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run(text)
+    run.font.size = Pt(size)
+    run.bold = bold or None
+    run.italic = italic or None
+
+
+def _table(doc, block: Table) -> None:
+    ncols = len(block.header)
+    total = int(TEXT_WIDTH_TWIPS * block.width)
+    weights = list(block.widths) + [1.0] * (ncols - len(block.widths))
+    scale = total / sum(weights[:ncols])
+    widths = [int(w * scale) for w in weights[:ncols]]
+    size = {"heatmap": 8.5, "keyterms": 8.5, "legend": 8.5}.get(block.kind, 9)
+    table = doc.add_table(rows=1 + len(block.rows), cols=ncols)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    _fix_widths(table, widths)
+    _cell_margins(table)
+    rows = table.rows
+    header = rows[0]
+    _row_flag(header, "tblHeader")
+    _row_flag(header, "cantSplit")
+    for cell, text in zip(header.cells, block.header):
+        _shade(cell, HEADER_FILL)
+        _fill(cell, text, size=size, bold=True, center=block.kind == "heatmap" and text != block.header[0])
+    for row, data in zip(rows[1:], block.rows):
+        _row_flag(row, "cantSplit")
+        for j, (cell, item) in enumerate(zip(row.cells, data)):
+            if item.shade:
+                _shade(cell, SHADES.get(item.shade, "FFFFFF"))
+            centered = block.kind == "heatmap" and j > 0
+            _fill(cell, item.text, size=size, bold=item.bold, italic=item.italic, center=centered)
+    gap = doc.add_paragraph()
+    gap.paragraph_format.space_after = Pt(2)
