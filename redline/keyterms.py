@@ -1,7 +1,619 @@
-"""PLACEHOLDER (issue 5 replaces): extract(agreement, topics, playbook) -> {name: KeyTerm}."""
+"""Return the key terms an attorney compares first, each with its value, normal form and exact span.
+
+`extract(agreement, topics, playbook) -> {name: KeyTerm}` always returns every name below (value
+None where the agreement does not say). Names and types are part of the JSON contract:
+
+    payment_due_days int (0 when due immediately / on activation)   late_interest str
+    initial_term str ("36 months")        auto_renewal bool           renewal_period str
+    termination_notice_days int           nonrenewal_notice_days int
+    liability_cap str (normalized e.g. "12 months' fees")             sla_uptime list[str]
+    service_credit_cap str                billing_dispute_window_days int
+    governing_law str ("New York")        forum str
+
+Each value is read by a small set of phrase patterns over the agreement's text, sentence by
+sentence; written numbers ("thirty (30) days", "two years") are read. Where a value appears both
+in the master agreement and in an exhibit, schedule or SOW, the exhibit's value is reported
+(it overrides) and the master's is listed under `alternatives`.
+"""
 
 from __future__ import annotations
 
+import bisect
+import re
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-def extract(agreement, topics, playbook):
-    return {}
+from redline.model import Agreement, KeyTerm
+
+NAMES = ("payment_due_days", "late_interest", "initial_term", "auto_renewal", "renewal_period",
+         "termination_notice_days", "nonrenewal_notice_days", "liability_cap", "sla_uptime",
+         "service_credit_cap", "billing_dispute_window_days", "governing_law", "forum")
+
+# ---------------------------------------------------------------------------------------------
+# Numbers as written
+
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * (i + 2) for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_WORD = r"(?:%s)" % "|".join(sorted(list(_UNITS) + list(_TENS) + ["hundred", "a"], key=len,
+                                      reverse=True))
+NUM = (r"(?:\d{1,4}(?:\.\d+)?|(?:%s)(?:[\s-]+(?:and\s+)?%s)*)(?:\s*\(\s*\d{1,4}\s*\))?"
+       % (_WORD, _WORD))
+"""A number as written: "30", "thirty", "thirty (30)", "one hundred twenty (120)", "a"."""
+
+
+def parse_number(text: str) -> Optional[float]:
+    """Return the number written in `text` ("thirty (30)" -> 30, "one hundred" -> 100)."""
+    text = text.strip().lower()
+    paren = re.search(r"\(\s*(\d{1,4})\s*\)", text)
+    if paren:
+        return float(paren.group(1))
+    digits = re.match(r"\d{1,4}(?:\.\d+)?", text)
+    if digits:
+        return float(digits.group(0))
+    total, seen = 0, False
+    for word in re.split(r"[\s-]+", text):
+        if word in ("and", ""):
+            continue
+        if word == "a":
+            total, seen = max(total, 1), True
+        elif word in _UNITS:
+            total, seen = total + _UNITS[word], True
+        elif word in _TENS:
+            total, seen = total + _TENS[word], True
+        elif word == "hundred":
+            total, seen = max(total, 1) * 100, True
+        else:
+            break
+    return float(total) if seen else None
+
+
+def _int(text: str) -> Optional[int]:
+    n = parse_number(text)
+    return int(n) if n is not None else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences and where they lie
+
+_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(“\"•●])|(?<=;)\s+|\n\s*\n|"
+                       r"\n(?=\s*(?:\(?[a-z0-9]{1,4}[.)]|[A-Z]{3,}))")
+
+
+class _Text:
+    """The agreement's text split into sentences, and the map from offsets to clauses and parts."""
+
+    def __init__(self, agreement: Agreement, topics: Mapping[str, Sequence]):
+        self.agreement = agreement
+        self.text = agreement.text
+        self.topics = topics or {}
+        self.sentences: List[Tuple[int, int]] = []
+        pos = 0
+        for m in _SENT_END.finditer(self.text):
+            if m.start() > pos:
+                self.sentences.append((pos, m.start()))
+            pos = m.end()
+        if pos < len(self.text):
+            self.sentences.append((pos, len(self.text)))
+        self._starts = [c.start for c in agreement.clauses]
+        parts = sorted(agreement.parts, key=lambda p: p.start)
+        self._parts = parts
+        self._part_starts = [p.start for p in parts]
+        self._redact = sorted(agreement.redactions)
+
+    def clause_at(self, offset: int):
+        """Return the deepest clause whose span holds `offset`, or None."""
+        best = None
+        i = bisect.bisect_right(self._starts, offset) - 1
+        while i >= 0:
+            c = self.agreement.clauses[i]
+            if c.start <= offset < c.end and (best is None or c.level > best.level):
+                best = c
+                if not c.children:
+                    break
+            if best is not None and c.level <= 1:
+                break
+            i -= 1
+        return best
+
+    def part_kind(self, offset: int) -> Tuple[int, str]:
+        """Return (order, kind) of the part holding `offset`."""
+        i = bisect.bisect_right(self._part_starts, offset) - 1
+        if 0 <= i < len(self._parts):
+            return i, self._parts[i].kind
+        return 0, "main"
+
+    def topic_ids(self, clause) -> Tuple[str, ...]:
+        if clause is None:
+            return ()
+        ids = [t.id for t in self.topics.get(clause.id, ())]
+        node = clause
+        while node.parent and len(ids) < 8:
+            node = self.agreement.clause(node.parent)
+            ids += [t.id for t in self.topics.get(node.id, ())]
+        return tuple(ids)
+
+    def heading_words(self, clause) -> str:
+        words = []
+        node = clause
+        while node is not None:
+            if node.heading:
+                words.append(node.heading.lower())
+            node = self.agreement.clause(node.parent) if node.parent else None
+        return " ".join(words)
+
+
+class _Cand:
+    __slots__ = ("value", "normalized", "start", "end", "clause", "order", "kind", "rank")
+
+    def __init__(self, value, normalized, start, end, clause, order, kind, rank=0):
+        self.value, self.normalized, self.start, self.end = value, normalized, start, end
+        self.clause, self.order, self.kind, self.rank = clause, order, kind, rank
+
+
+_EXHIBIT_KINDS = ("exhibit", "schedule", "attachment", "sow", "appendix")
+
+
+def _cand(tx: _Text, value, normalized, start, end, rank=0) -> _Cand:
+    clause = tx.clause_at(start)
+    order, kind = tx.part_kind(start)
+    return _Cand(value, normalized, start, end, clause.id if clause else None, order, kind, rank)
+
+
+def _term(name: str, c: _Cand, alternatives: Iterable[_Cand] = ()) -> KeyTerm:
+    alts = tuple(KeyTerm(name=name, value=a.value, normalized=a.normalized, clause=a.clause,
+                         start=a.start, end=a.end) for a in alternatives)
+    return KeyTerm(name=name, value=c.value, normalized=c.normalized, clause=c.clause,
+                   start=c.start, end=c.end, alternatives=alts)
+
+
+def _choose(name: str, cands: List[_Cand], *, pick=None) -> KeyTerm:
+    """Return the key term from `cands`: an exhibit's value overrides the master's."""
+    if not cands:
+        return KeyTerm(name=name, value=None)
+    pick = pick or (lambda group: sorted(group, key=lambda c: (-c.rank, c.start))[0])
+    exhibit = [c for c in cands if c.kind in _EXHIBIT_KINDS and c.order > 0]
+    master = [c for c in cands if c not in exhibit]
+    if exhibit and master:
+        best = pick(exhibit)
+        others = [pick(master)]
+    else:
+        best = pick(cands)
+        others = []
+    seen = {_key(best.normalized if best.normalized is not None else best.value)}
+    alts = []
+    for c in others + [c for c in cands if c is not best]:
+        k = _key(c.normalized if c.normalized is not None else c.value)
+        if k not in seen:
+            seen.add(k)
+            alts.append(c)
+    return _term(name, best, alts[:4])
+
+
+def _key(value) -> str:
+    return re.sub(r"\s+", " ", str(value)).strip().lower()
+
+
+def _sentences(tx: _Text, must: str, *, avoid: Optional[str] = None):
+    """Yield (start, end, text) of sentences matching the regex `must` and not `avoid`."""
+    need = re.compile(must, re.I)
+    bad = re.compile(avoid, re.I) if avoid else None
+    for s, e in tx.sentences:
+        chunk = tx.text[s:e]
+        if need.search(chunk) and not (bad and bad.search(chunk)):
+            yield s, e, chunk
+
+
+# ---------------------------------------------------------------------------------------------
+# One function per key term
+
+_DAYS = r"(?P<n>%s)\s*(?:calendar\s+|business\s+|working\s+)?days?\b" % NUM
+
+
+def _payment_due(tx: _Text) -> KeyTerm:
+    cands = []
+    for s, e, chunk in _sentences(tx, r"\b(?:due|paid|payable|pay)\b",
+                                  avoid=r"disputed|resolved|determin|deposit|credit|refund|withh[oe]ld|"
+                                        r"interest|late|past due|overdue|terminat|cancel"):
+        if not re.search(r"invoice|payment|fees|charges|amounts|bill", chunk, re.I):
+            continue
+        m = re.search(r"(?:due|paid|payable)[^.;]{0,60}?(?:within\s+)?" + _DAYS +
+                      r"\s*(?:after|of|from|following|upon)\s+(?:the\s+)?(?:date\s+of\s+)?"
+                      r"(?:receipt|the\s+invoice|invoice|billing|the\s+date)", chunk, re.I)
+        if m is None:
+            m = re.search(r"\bnet\s+(?P<n>\d{1,3})\b", chunk, re.I)
+        if m:
+            n = _int(m.group("n"))
+            cands.append(_cand(tx, n, n, s + m.start("n"), s + m.end(), rank=2))
+            continue
+        m = re.search(r"\b(?:due|payable)\s+(?:and\s+payable\s+)?(?:immediately|upon\s+receipt|"
+                      r"on\s+receipt|upon\s+activation|on\s+activation|in\s+advance|upon\s+"
+                      r"(?:the\s+)?(?:service\s+)?(?:activation|order|signature))", chunk, re.I)
+        if m:
+            cands.append(_cand(tx, 0, 0, s + m.start(), s + m.end(), rank=1))
+    return _choose("payment_due_days", cands)
+
+
+_PCT = (r"(?:\d{1,2}(?:\.\d+)?\s*%|\d{1,2}(?:\.\d+)?\s+percent|" + _WORD +
+        r"\s+(?:and\s+(?:one|a)\s+half\s+)?percent(?:\s*\(\s*\d[\d.]*\s*%?\s*\))?)")
+
+
+def _late_interest(tx: _Text) -> KeyTerm:
+    cands = []
+    for s, e, chunk in _sentences(tx, r"interest|late (?:payment )?(?:fee|charge)|finance charge"):
+        if not re.search(r"late|past due|overdue|unpaid|not paid|delinquen|interest", chunk, re.I):
+            continue
+        m = re.search(r"(?P<v>" + _PCT + r"\s*(?:per|a|each|every)\s+(?:month|annum|year|calendar month))",
+                      chunk, re.I)
+        if m is None:
+            m = re.search(r"(?P<v>" + _PCT + r"\s*(?:monthly|annually))", chunk, re.I)
+        if m:
+            v = re.sub(r"\s+", " ", m.group("v")).strip()
+            cands.append(_cand(tx, v, _norm_rate(v), s + m.start("v"), s + m.end("v"),
+                               rank=2 if re.search(r"late|past due|overdue", chunk, re.I) else 1))
+    return _choose("late_interest", cands)
+
+
+def _norm_rate(v: str) -> str:
+    pct = re.search(r"(\d{1,2}(?:\.\d+)?)\s*(?:%|percent)", v)
+    num = pct.group(1) if pct else None
+    if num is None:
+        n = parse_number(v.split("percent")[0])
+        num = ("%g" % n) if n is not None else v
+    per = "year" if re.search(r"annum|year|annual", v, re.I) else "month"
+    return f"{num}% per {per}"
+
+
+_PERIOD = r"(?P<n>%s)[\s-]*(?P<u>months?|years?|yr)\b" % NUM
+
+
+def _months(n: str, unit: str) -> Optional[str]:
+    k = parse_number(n)
+    if k is None:
+        return None
+    months = k * 12 if unit.lower().startswith("y") else k
+    return f"{int(months)} months" if months != 1 else "1 month"
+
+
+def _initial_term(tx: _Text) -> KeyTerm:
+    cands = []
+    pats = [
+        (3, r"initial\s+(?:minimum\s+)?(?:service\s+|agreement\s+|subscription\s+)?terms?\s+"
+            r"(?:of|shall\s+be|will\s+be|is)\s+(?:an?\s+)?(?:initial\s+)?(?:minimum\s+)?(?:term\s+of\s+)?"
+            + _PERIOD),
+        (3, r"(?:for\s+)?an?\s+initial\s+(?:minimum\s+)?(?:service\s+)?(?:term|period)\s+of\s+" + _PERIOD),
+        (2, r"(?:shall|will)\s+(?:continue|remain\s+in\s+(?:full\s+force\s+and\s+)?effect)\s+for\s+"
+            r"(?:a\s+period\s+of\s+|an?\s+(?:initial\s+)?(?:term|period)\s+of\s+)?" + _PERIOD),
+        (2, r"\b" + _PERIOD + r"\s+initial\s+(?:service\s+)?term"),
+        (1, r"\b(?:term|service\s+term)\s+(?:of|is)\s+" + _PERIOD),
+    ]
+    for s, e, chunk in _sentences(tx, r"\bterm\b|\bcontinue\s+for\b|\bperiod\s+of\b",
+                                  avoid=r"confidential|surviv|warrant|licen[cs]e|after\s+the\s+"
+                                        r"(?:end|expiration)|retain|store|beta"):
+        for rank, pat in pats:
+            m = re.search(pat, chunk, re.I)
+            if m:
+                norm = _months(m.group("n"), m.group("u"))
+                value = re.sub(r"\s+", " ", chunk[m.start("n"):m.end("u")])
+                cands.append(_cand(tx, value, norm, s + m.start("n"), s + m.end("u"), rank=rank))
+                break
+    return _choose("initial_term", cands)
+
+
+_AUTO = re.compile(r"(?:automatically|auto[- ])\s*renew|renew\s+automatically|shall\s+renew|will\s+renew|"
+                   r"(?:continue|renew)\s+(?:on\s+a\s+)?month[- ]to[- ]month|evergreen", re.I)
+_NO_AUTO = re.compile(r"(?:shall|will)\s+not\s+(?:be\s+)?(?:automatically\s+)?renew|no\s+automatic\s+renewal|"
+                      r"not\s+renew\s+automatically", re.I)
+
+
+def _renewal(tx: _Text) -> Tuple[KeyTerm, KeyTerm]:
+    auto, period = [], []
+    for s, e, chunk in _sentences(tx, r"renew|month[- ]to[- ]month|evergreen"):
+        neg = _NO_AUTO.search(chunk)
+        m = neg or _AUTO.search(chunk)
+        if not m:
+            continue
+        auto.append(_cand(tx, not bool(neg), not bool(neg), s + m.start(), s + m.end(),
+                          rank=2 if "renew" in m.group(0).lower() else 1))
+        if neg:
+            continue
+        p = re.search(r"(?:for|into)\s+(?:(?:subsequent|successive|consecutive|additional|further|"
+                      r"renewal)\s+)*(?:terms?\s+of\s+|periods?\s+of\s+)?" + _PERIOD, chunk[m.start():], re.I)
+        q = re.search(r"\b(?P<n>%s)[\s-]*(?P<u>months?|years?)\s+(?:renewal|additional|successive)" % NUM,
+                      chunk, re.I)
+        eq = re.search(r"(?:periods?|terms?)\s+equal\s+(?:in\s+length\s+)?to\s+the\s+(?:length\s+of\s+the\s+)?"
+                       r"(?:then[- ]current\s+|initial\s+|original\s+)?(?:service\s+)?term", chunk, re.I)
+        mtm = re.search(r"month[- ]to[- ]month", chunk, re.I)
+        base = s + m.start()
+        if p:
+            period.append(_cand(tx, re.sub(r"\s+", " ", chunk[m.start() + p.start("n"):m.start() + p.end("u")]),
+                                _months(p.group("n"), p.group("u")), base + p.start("n"), base + p.end("u"), 2))
+        elif q:
+            period.append(_cand(tx, re.sub(r"\s+", " ", chunk[q.start("n"):q.end("u")]),
+                                _months(q.group("n"), q.group("u")), s + q.start("n"), s + q.end("u"), 2))
+        elif eq:
+            period.append(_cand(tx, chunk[eq.start():eq.end()], "equal to the initial term",
+                                s + eq.start(), s + eq.end(), 2))
+        elif mtm:
+            period.append(_cand(tx, chunk[mtm.start():mtm.end()], "1 month", s + mtm.start(),
+                                s + mtm.end(), 1))
+    return _choose("auto_renewal", auto), _choose("renewal_period", period)
+
+
+_CUSTOMER_SUBJECT = re.compile(
+    r"\b(?:customer|you|either\s+party|each\s+party|client|subscriber|licensee|buyer|purchaser|"
+    r"city|county|company)\b[^.;]{0,60}?\b(?:may|can|shall\s+have\s+the\s+right\s+to|has\s+the\s+"
+    r"right\s+to|is\s+entitled\s+to)\s+(?:\w+\s+){0,3}?(?:terminate|cancel|end)|"
+    r"may\s+be\s+(?:terminated|cancelled|canceled)\s+by\s+(?:either\s+party|customer|you|the\s+customer)|"
+    r"until\s+terminated\s+by\s+either\s+party", re.I)
+_NOTICE_DAYS = [
+    re.compile(r"(?P<n>%s)\s*(?:calendar\s+|business\s+)?days?['’]?\s*(?:\(\d+\)\s*)?(?:prior\s+|advance\s+)?"
+               r"(?:written\s+)?(?:notice|notification)" % NUM, re.I),
+    re.compile(r"(?:notice|notify)[^.;]{0,50}?(?:at\s+least|no\s+(?:less|fewer)\s+than|not\s+less\s+than|"
+               r"a\s+minimum\s+of)\s+(?P<n>%s)\s*(?:calendar\s+|business\s+)?days?" % NUM, re.I),
+    re.compile(r"(?:upon|on|with|by\s+giving|by\s+providing)\s+(?:at\s+least\s+|not\s+less\s+than\s+)?"
+               r"(?P<n>%s)\s*(?:calendar\s+|business\s+)?days?\b" % NUM, re.I),
+]
+
+
+def _notice_days(chunk: str):
+    for pat in _NOTICE_DAYS:
+        m = pat.search(chunk)
+        if m:
+            return m
+    return None
+
+
+_TERM_AVOID = re.compile(r"for\s+cause|breach|default|\bcure|insolven|bankrupt|suspend|installation\s+"
+                         r"(?:is\s+)?delay|force\s+majeure|cost\s+increase|rate\s+increase|increased\s+"
+                         r"costs|change\s+in\s+law", re.I)
+
+
+def _termination_notice(tx: _Text) -> KeyTerm:
+    cands = []
+    for s, e, chunk in _sentences(tx, r"terminat|cancel"):
+        subj = _CUSTOMER_SUBJECT.search(chunk)
+        if not subj:
+            continue
+        m = _notice_days(chunk[subj.start():])
+        if m and not _TERM_AVOID.search(chunk[subj.start():subj.start() + m.end()]):
+            n = _int(m.group("n"))
+            base = s + subj.start()
+            cands.append(_cand(tx, n, n, base + m.start("n"), base + m.end(), rank=0))
+    shortest = lambda group: sorted(group, key=lambda c: (c.value, c.start))[0]  # noqa: E731
+    return _choose("termination_notice_days", cands, pick=shortest)
+
+
+def _nonrenewal_notice(tx: _Text) -> KeyTerm:
+    cands = []
+    for s, e, chunk in _sentences(tx, r"renew|expiration|end\s+of\s+the\s+(?:then[- ]current\s+)?"
+                                      r"(?:initial\s+|renewal\s+|service\s+)?term|conclusion\s+of\s+the\s+term"):
+        if not re.search(r"renew|month[- ]to[- ]month|(?:expiration|end|conclusion)\s+of\s+(?:the|that|any)",
+                         chunk, re.I):
+            continue
+        m = re.search(r"(?P<n>%s)\s*(?:calendar\s+|business\s+)?days?['’]?\s*(?:\(\d+\)\s*)?"
+                      r"(?:prior\s+to|before|in\s+advance\s+of|preceding)\s+(?:the\s+)?(?:expiration|end|"
+                      r"conclusion|renewal|expiry|last\s+day|commencement\s+of)" % NUM, chunk, re.I)
+        rank = 2
+        if m is None and _AUTO.search(chunk) and re.search(r"terminat|cancel|non-?renew|not\s+to\s+renew",
+                                                            chunk, re.I):
+            m = _notice_days(chunk)
+            rank = 1
+        if m:
+            n = _int(m.group("n"))
+            cands.append(_cand(tx, n, n, s + m.start("n"), s + m.end(), rank=rank))
+    return _choose("nonrenewal_notice_days", cands)
+
+
+_CAP_PHRASE = re.compile(
+    r"(?:shall|will)\s+(?:not\s+exceed|be\s+limited\s+to|in\s+no\s+event\s+exceed)|"
+    r"(?:not|never)\s+(?:to\s+)?exceed|limited\s+to|capped\s+at|no\s+greater\s+than|in\s+excess\s+of", re.I)
+
+
+def _cap_value(chunk: str, m) -> Tuple[str, int, int]:
+    """Return the words after the cap phrase `m` up to the end of the clause phrase."""
+    start = m.end()
+    rest = chunk[start:]
+    stop = re.search(r"[;.](?:\s|$)|,\s+(?:provided|except|and\s+(?:neither|in\s+no|the)|whichever)"
+                     r"|\.\s*$", rest)
+    end = start + (stop.start() if stop else min(len(rest), 300))
+    while start < end and chunk[start].isspace():
+        start += 1
+    value = re.sub(r"\s+", " ", chunk[start:end]).strip()
+    return value, start, end
+
+
+def _norm_cap(value: str) -> str:
+    v = value.lower()
+    m = re.search(r"(?P<n>%s)[\s-]*\(?\s*(?:\d+\s*\)\s*)?(?:calendar\s+)?months?" % NUM, v)
+    if m and re.search(r"preced|prior|before|previous|last|immediately", v):
+        n = _int(m.group("n"))
+        return f"{n} months' fees"
+    m = re.search(r"\$\s?[\d,]+(?:\.\d+)?(?:\s*(?:million|thousand))?", v)
+    if m:
+        return m.group(0).replace(" ", "")
+    if re.search(r"order|purchase\s+price|statement\s+of\s+work|sow", v):
+        return "fees under the order"
+    if re.search(r"fees|charges|amounts?\s+(?:paid|payable)", v):
+        return "fees paid"
+    return value
+
+
+def _liability_cap(tx: _Text) -> KeyTerm:
+    cands = []
+    for s, e, chunk in _sentences(tx, r"liab", avoid=r"credits?\s+(?:issued|shall|will|per)|deposit|"
+                                  r"insurance|beta|preview|trial|evaluation"):
+        if not re.search(r"(?:total|aggregate|cumulative|maximum|entire|each\s+party.s|either\s+party.s|"
+                         r"our|its|the)\s+liability|liability\s+(?:of|under|for)|shall\s+not\s+be\s+liable\s+for\s+"
+                         r"(?:any\s+)?(?:amount|damages)\s+in\s+excess", chunk, re.I):
+            continue
+        m = _CAP_PHRASE.search(chunk)
+        if not m:
+            continue
+        value, a, b = _cap_value(chunk, m)
+        if not re.search(r"fee|charge|amount|paid|payable|price|\$|sum|dollar|month", value, re.I):
+            continue
+        rank = 2 if "limitation" in tx.heading_words(tx.clause_at(s + a)) or \
+            "limitation_of_liability" in tx.topic_ids(tx.clause_at(s + a)) else 1
+        cands.append(_cand(tx, value, _norm_cap(value), s + a, s + b, rank=rank))
+    return _choose("liability_cap", cands)
+
+
+def _sla_uptime(tx: _Text) -> KeyTerm:
+    found: List[Tuple[str, int, int]] = []
+    for s, e, chunk in _sentences(tx, r"\b9\d(?:\.\d+)?\s*%"):
+        words = re.search(r"uptime|availab|service\s+level|\bsla\b|commitment|up\s+time|target|guarantee",
+                          chunk, re.I)
+        if not words:
+            continue
+        for m in re.finditer(r"(?<![<>\d.])(?<!less than )(?<!below )\b(9\d(?:\.\d+)?)\s*%", chunk):
+            before = chunk[max(0, m.start() - 12):m.start()].lower()
+            if re.search(r"[<>]\s*$|less\s+than\s*$|below\s*$|under\s*$|exceeds?\s*$|more\s+than\s*$", before):
+                continue
+            found.append((m.group(1) + "%", s + m.start(), s + m.end()))
+    if not found:
+        return KeyTerm(name="sla_uptime", value=None)
+    values: List[str] = []
+    for v, _, _ in found:
+        if v not in values:
+            values.append(v)
+    start, end = found[0][1], found[0][2]
+    first = _cand(tx, values, values, start, end)
+    return _term("sla_uptime", first)
+
+
+def _credit_cap(tx: _Text) -> KeyTerm:
+    cands = []
+    for s, e, chunk in _sentences(tx, r"credit"):
+        if not re.search(r"(?:total|aggregate|maximum|cumulative|all)\s+(?:\w+\s+){0,3}credits?|credits?\s+"
+                         r"(?:shall|will|may)\s+(?:not|in\s+no\s+event)|in\s+no\s+event\s+shall\s+(?:the\s+)?"
+                         r"(?:total|aggregate|amount)", chunk, re.I):
+            continue
+        m = re.search(r"(?:not|never|in\s+no\s+event)\s+(?:\w+\s+){0,12}?exceed|capped\s+at|limited\s+to|"
+                      r"(?:maximum|max\.?)\s+(?:of\s+)?(?=\d)", chunk, re.I)
+        if not m:
+            continue
+        value, a, b = _cap_value(chunk, m)
+        if not re.search(r"charge|fee|%|percent|amount|mrc|\$", value, re.I):
+            continue
+        cands.append(_cand(tx, value, _norm_credit(value), s + a, s + b, rank=1))
+    return _choose("service_credit_cap", cands)
+
+
+def _norm_credit(value: str) -> str:
+    v = value.lower()
+    pct = re.search(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent)", v)
+    if pct:
+        return f"{pct.group(1)}% of monthly charges"
+    if re.search(r"month", v) and re.search(r"charge|fee|mrc", v):
+        return "1 month's charges"
+    return value
+
+
+def _dispute_window(tx: _Text) -> KeyTerm:
+    cands = []
+    after_party = re.compile(r"^[^.;]{0,30}?after\s+(?:\w+\s+){1,3}(?:provides|gives|notifies|sends|"
+                             r"determines|resolves)", re.I)
+    for s, e, chunk in _sentences(tx, r"disput|claims?\s+(?:must|shall)", avoid=r"arbitra|mediat"):
+        if not re.search(r"invoice|charge|bill|fees|amount", chunk, re.I):
+            continue
+        found = None
+        for m in re.finditer(r"within\s+(?:such\s+|the\s+)?" + _DAYS + r"(?:\s+period)?", chunk, re.I):
+            tail = chunk[m.end():m.end() + 80]
+            if after_party.search(tail):
+                continue
+            before = chunk[max(0, m.start() - 140):m.start()]
+            if re.match(r"\s*(?:after|of|from|following)\s+(?:the\s+)?(?:date\s+of\s+|receipt\s+of\s+|"
+                        r"issuance\s+of\s+)?(?:the\s+|such\s+|an?\s+|that\s+)?(?:invoice|receipt|bill|"
+                        r"statement)", tail, re.I) and re.search(r"disput|claim", before, re.I):
+                found = (m, 2)
+                break
+            if re.search(r"disput\w*(?:(?!notwithstanding)[^.;]){0,120}$", before, re.I) and found is None:
+                found = (m, 1)
+        if found:
+            m, rank = found
+            n = _int(m.group("n"))
+            cands.append(_cand(tx, n, n, s + m.start("n"), s + m.end(), rank=rank))
+    return _choose("billing_dispute_window_days", cands)
+
+
+_STATE = r"(?:[A-Z][a-zA-Z.]+)(?:\s+(?:of\s+)?[A-Z][a-zA-Z.]+){0,3}"
+
+
+def _governing_law(tx: _Text) -> KeyTerm:
+    cands = []
+    for s, e, chunk in _sentences(tx, r"govern|construed|laws?\s+of"):
+        m = re.search(r"(?:governed|construed|interpreted|enforced)[^.;]{0,80}?laws?\s+of\s+(?:the\s+)?"
+                      r"(?:(?:State|Commonwealth|Province|Republic|Kingdom)\s+of\s+)?(?P<j>%s)" % _STATE, chunk)
+        if m is None:
+            m = re.search(r"laws?\s+of\s+(?:the\s+)?(?:(?:State|Commonwealth|Province)\s+of\s+)?(?P<j>%s)"
+                          r"[^.;]{0,80}?\bgovern" % _STATE, chunk)
+        if not m:
+            continue
+        j = re.split(r"\s+(?:without|and|excluding|including|applicable|as|in|U\.S\.A|USA|United\s+States)\b",
+                     m.group("j"))[0].rstrip(".,")
+        if j.lower() in ("the", "this", "such", "any", "applicable", "each"):
+            continue
+        a = s + m.start("j")
+        cands.append(_cand(tx, j, j, a, a + len(j), rank=1))
+    return _choose("governing_law", cands)
+
+
+def _forum(tx: _Text) -> KeyTerm:
+    cands = []
+    for s, e, chunk in _sentences(tx, r"court|venue|jurisdiction|arbitrat"):
+        m = re.search(r"(?:exclusive\s+)?(?:jurisdiction|venue)[^.;]{0,80}?(?P<v>(?:state\s+(?:and|or)\s+"
+                      r"federal\s+|federal\s+(?:and|or)\s+state\s+)?courts?\s+(?:located\s+|sitting\s+)?"
+                      r"(?:in|of|for)\s+(?:the\s+)?[A-Z][^.;]{2,80}?)(?=[.;,]|\s+(?:and|for|with|to)\s)", chunk)
+        if m is None:
+            m = re.search(r"(?P<v>(?:state\s+(?:and|or)\s+federal\s+)?courts?\s+(?:located\s+|sitting\s+)?in\s+"
+                          r"[A-Z][^.;,]{2,60})[^.;]{0,60}?(?:exclusive|jurisdiction|venue)", chunk)
+        if m:
+            v = re.sub(r"\s+", " ", m.group("v")).strip()
+            place = re.sub(r"^(?:state\s+(?:and|or)\s+federal\s+|federal\s+(?:and|or)\s+state\s+)?courts?\s+"
+                           r"(?:located\s+|sitting\s+)?(?:in|of|for)\s+(?:the\s+)?", "", v, flags=re.I)
+            cands.append(_cand(tx, v, f"courts of {place}", s + m.start("v"), s + m.end("v"), rank=2))
+            continue
+        m = re.search(r"(?P<v>(?:binding\s+|final\s+)*arbitration\b[^.;,]{0,100})", chunk, re.I)
+        if m and re.search(r"(?:shall|will|must)\s+be\s+(?:resolved|settled|decided|submitted)|submit\s+"
+                           r"(?:the\s+)?(?:dispute|claim|matter)s?\s+to|resolved\s+by", chunk, re.I):
+            v = re.sub(r"\s+", " ", m.group("v")).strip()
+            v = re.split(r",\s+(?:rather|except|provided|unless|as\s+detailed|as\s+set)", v)[0]
+            window = tx.text[max(0, s - 600):s + 1500]
+            norm = "arbitration"
+            if re.search(r"American\s+Arbitration\s+Association|\bAAA\b", window):
+                norm += " (AAA)"
+            elif re.search(r"\bJAMS\b", window):
+                norm += " (JAMS)"
+            elif re.search(r"\bICC\b|International\s+Chamber", window):
+                norm += " (ICC)"
+            rank = 2 if re.search(r"binding|final", v, re.I) else 1
+            cands.append(_cand(tx, v[:160], norm, s + m.start("v"), s + m.start("v") + len(v[:160]),
+                               rank=rank))
+    return _choose("forum", cands)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def extract(agreement: Agreement, topics: Mapping[str, Sequence] = None, playbook=None) -> Dict[str, KeyTerm]:
+    """Return {name: KeyTerm} for every key-term name (value None where the agreement is silent)."""
+    tx = _Text(agreement, topics or {})
+    auto, period = _renewal(tx)
+    terms = {
+        "payment_due_days": _payment_due(tx),
+        "late_interest": _late_interest(tx),
+        "initial_term": _initial_term(tx),
+        "auto_renewal": auto,
+        "renewal_period": period,
+        "termination_notice_days": _termination_notice(tx),
+        "nonrenewal_notice_days": _nonrenewal_notice(tx),
+        "liability_cap": _liability_cap(tx),
+        "sla_uptime": _sla_uptime(tx),
+        "service_credit_cap": _credit_cap(tx),
+        "billing_dispute_window_days": _dispute_window(tx),
+        "governing_law": _governing_law(tx),
+        "forum": _forum(tx),
+    }
+    return {name: terms[name] for name in NAMES}
