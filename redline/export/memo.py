@@ -46,6 +46,8 @@ SHADES = {
     "redacted": "CFE0F1",
 }
 HEADER_FILL = "D5DCE4"
+KEEP_TOGETHER_ROWS = 15
+"""Tables this short are kept on one page (and with the heading above them)."""
 INK = RGBColor(0x1F, 0x2A, 0x44)
 BANNER_INK = RGBColor(0x8B, 0x00, 0x00)
 TOC_LEVELS = 3
@@ -403,10 +405,10 @@ def _no_borders(table) -> None:
     tblpr.append(borders)
 
 
-def _cell_margins(table, twips: int = 70) -> None:
+def _cell_margins(table, twips: int = 70, vertical: int = 25) -> None:
     tblpr = table._tbl.tblPr
     mar = OxmlElement("w:tblCellMar")
-    for edge, w in (("top", 25), ("left", twips), ("bottom", 25), ("right", twips)):
+    for edge, w in (("top", vertical), ("left", twips), ("bottom", vertical), ("right", twips)):
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:w"), str(w))
         el.set(qn("w:type"), "dxa")
@@ -449,25 +451,33 @@ def _table(doc, block: Table) -> None:
     weights = list(block.widths) + [1.0] * (ncols - len(block.widths))
     scale = total / sum(weights[:ncols])
     widths = [int(w * scale) for w in weights[:ncols]]
-    size = {"heatmap": 8.5, "keyterms": 8.5, "legend": 8.5}.get(block.kind, 9)
+    size = {"heatmap": 8, "keyterms": 8.5, "legend": 8, "overview": 9}.get(block.kind, 9)
     table = doc.add_table(rows=1 + len(block.rows), cols=ncols)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     _fix_widths(table, widths)
-    _cell_margins(table)
+    _cell_margins(table, vertical=10 if block.kind == "heatmap" else 25)
     rows = table.rows
     header = rows[0]
     _row_flag(header, "tblHeader")
     _row_flag(header, "cantSplit")
     for cell, text in zip(header.cells, block.header):
         _shade(cell, HEADER_FILL)
-        _fill(cell, text, size=size, bold=True, center=block.kind == "heatmap" and text != block.header[0])
-    for row, data in zip(rows[1:], block.rows):
+        _fill(cell, text, size=size, bold=True,
+              center=block.kind in ("heatmap", "overview") and text != block.header[0])
+    together = len(block.rows) <= KEEP_TOGETHER_ROWS
+    numeric = block.kind in ("heatmap", "overview")
+    for r, (row, data) in enumerate(zip(rows[1:], block.rows)):
         _row_flag(row, "cantSplit")
         for j, (cell, item) in enumerate(zip(row.cells, data)):
             if item.shade:
                 _shade(cell, SHADES.get(item.shade, "FFFFFF"))
-            centered = block.kind == "heatmap" and j > 0
-            _fill(cell, item.text, size=size, bold=item.bold, italic=item.italic, center=centered)
+            _fill(cell, item.text, size=size, bold=item.bold, italic=item.italic,
+                  center=numeric and j > 0)
+            if together and r < len(block.rows) - 1:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
+    if together:
+        for cell in header.cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
     gap = doc.add_paragraph()
     gap.paragraph_format.space_after = Pt(2)

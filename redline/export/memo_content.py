@@ -176,6 +176,11 @@ def build_memo(analysis: Analysis, *, matter: str = "Vendor agreement review", p
 # Executive summary
 
 
+def _columns(ctx: _Ctx) -> List[int]:
+    """Return the agreements in table order: the customer's own paper first, as the baseline."""
+    return list(ctx.refs) + _vendors(ctx)
+
+
 def _vendors(ctx: _Ctx) -> List[int]:
     return [i for i in range(len(ctx.analysis.agreements)) if i not in ctx.refs]
 
@@ -207,13 +212,15 @@ def _summary(ctx: _Ctx) -> List[Block]:
     an = ctx.analysis
     out: List[Block] = [Heading("Executive summary", 1)]
     vendors = _vendors(ctx)
-    refs = [ctx.labels[i] + f" ({Path(an.agreements[i].path).name})" for i in ctx.refs]
     intro = (f"We reviewed {len(vendors)} vendor agreement{'s' if len(vendors) != 1 else ''} "
              f"against the customer's playbook ({len(ctx.topics)} topics).")
-    if refs:
-        ref_items = [an.agreements[i] for i in ctx.refs]
-        intro += f" Our own paper, {', '.join(refs)}, is the reference"
-        intro += (f" ({_count_text(ref_items[0])})." if len(ref_items) == 1 else ".")
+    if len(ctx.refs) == 1:
+        ref = an.agreements[ctx.refs[0]]
+        intro += (f" Our own paper ({Path(ref.path).name}) is the reference it is measured "
+                  f"against: {_count_text(ref)} in it.")
+    elif ctx.refs:
+        intro += (" Our own paper (" + ", ".join(Path(an.agreements[i].path).name for i in ctx.refs)
+                  + ") is the reference.")
     out.append(para(intro))
     scored = _ranking(ctx)
     if scored:
@@ -231,17 +238,33 @@ def _summary(ctx: _Ctx) -> List[Block]:
                 text += (f". {ctx.labels[worst]}'s is furthest: {_count_text(w_item)}, silent on "
                          f"{len(_silent(ctx, worst))}")
             out.append(para(Run("Closest to our position. ", bold=True), text + "."))
-            if len(scored) > 2:
-                out.append(para("From closest to furthest: "
-                                + ", ".join(ctx.labels[i] for i in scored) + "."))
-    for i in vendors:
+        out.append(_overview(ctx, scored))
+    for i in scored:
         item = an.agreements[i]
-        head = f"{ctx.labels[i]} — {_count_text(item)}."
         top = facts.ranked(item.findings)[:3]
-        out.append(para(Run(ctx.labels[i], bold=True), head[len(ctx.labels[i]):]))
+        lead_in = "the issues that matter most:" if top else "nothing flagged."
+        out.append(para(Run(ctx.labels[i], bold=True), f" — {_count_text(item)}; {lead_in}"))
         if top:
             out.append(Bullets(tuple(_issue_sentence(ctx, item, f) for f in top)))
     return out
+
+
+def _overview(ctx: _Ctx, order: Sequence[int]) -> Table:
+    """Return the at-a-glance table: each agreement's issues by severity, risk and silences."""
+    an = ctx.analysis
+    rows = []
+    for i in list(order) + list(ctx.refs):
+        item = an.agreements[i]
+        c = facts.counts(item)
+        name = ctx.labels[i] + (" (reference)" if i in ctx.refs else "")
+        rows.append((TableCell(name, bold=True),
+                     TableCell(str(c["high"]), shade="high" if c["high"] else None),
+                     TableCell(str(c["medium"]), shade="medium" if c["medium"] else None),
+                     TableCell(str(c["low"]), shade="low" if c["low"] else None),
+                     TableCell(str(item.risk_score)),
+                     TableCell(str(len(_silent(ctx, i))))))
+    return Table(("Agreement (closest first)", "High", "Medium", "Low", "Risk score", "Silent topics"),
+                 tuple(rows), (2.4, 0.8, 0.8, 0.8, 0.9, 0.9), kind="overview")
 
 
 def _ranking(ctx: _Ctx) -> List[int]:
@@ -279,15 +302,16 @@ def _heat_map(ctx: _Ctx) -> List[Block]:
     out.append(Table(("Shade", "Meaning", "Shade", "Meaning"), tuple(legend_rows),
                      (0.8, 2.4, 0.8, 2.4), kind="legend"))
     rows = []
+    cols = _columns(ctx)
     for t in ctx.topics:
         name = ctx.names.get(t, t) + (" *" if t in ctx.required else "")
         row = [TableCell(name)]
-        for i in range(len(an.agreements)):
+        for i in cols:
             h = facts.heat(an, i, t)
             row.append(TableCell(h.label, shade=h.level, italic=h.level == "silent"))
         rows.append(tuple(row))
-    n = len(an.agreements)
-    out.append(Table(("Topic",) + ctx.labels, tuple(rows), (2.2,) + (1.0,) * n, kind="heatmap"))
+    heads = tuple(ctx.labels[i] for i in cols)
+    out.append(Table(("Topic",) + heads, tuple(rows), (2.2,) + (1.0,) * len(cols), kind="heatmap"))
     if ctx.required:
         out.append(para("* A topic the playbook requires in every agreement.", style="note"))
     return out
@@ -299,14 +323,15 @@ def _key_terms(ctx: _Ctx) -> List[Block]:
         "The terms compared first, as each agreement states them, with the section that says so; "
         "where an exhibit overrides the main agreement, the exhibit's term comes first.")]
     rows = []
+    cols = _columns(ctx)
     for name, label in facts.KEY_TERMS:
         row = [TableCell(label, bold=True)]
-        for item in an.agreements:
-            text = facts.term_cell(item, name)
+        for i in cols:
+            text = facts.term_cell(an.agreements[i], name)
             row.append(TableCell(text or "not stated", italic=not text))
         rows.append(tuple(row))
-    n = len(an.agreements)
-    out.append(Table(("Term",) + ctx.labels, tuple(rows), (1.3,) + (1.0,) * n, kind="keyterms"))
+    heads = tuple(ctx.labels[i] for i in cols)
+    out.append(Table(("Key term",) + heads, tuple(rows), (1.3,) + (1.0,) * len(cols), kind="keyterms"))
     return out
 
 
@@ -370,10 +395,16 @@ def _finding(ctx: _Ctx, index: int, f: Finding, n: int) -> List[Block]:
     return out
 
 
+def _name(ctx: _Ctx, j: int) -> str:
+    """Return agreement `j`'s label as it reads inside a sentence."""
+    label = ctx.labels[j]
+    return label[0].lower() + label[1:] if j in ctx.refs and label.startswith("Our ") else label
+
+
 def _market(ctx: _Ctx, index: int, topic: str) -> List[Block]:
     """Return how the other agreements treat `topic`, quoting the best of them."""
     an = ctx.analysis
-    others = [j for j in range(len(an.agreements)) if j != index]
+    others = [j for j in _vendors(ctx) + list(ctx.refs) if j != index]
     if not others:
         return []
     states = []
@@ -381,25 +412,28 @@ def _market(ctx: _Ctx, index: int, topic: str) -> List[Block]:
         h = facts.heat(an, j, topic)
         cell = facts.cell_of(an, j, topic)
         ref = facts.section_ref(an.agreements[j], cell.clauses[0]) if cell.clauses else ""
+        name = _name(ctx, j)
         if h.level in ("silent", "missing"):
-            states.append(f"{ctx.labels[j]} is silent")
+            states.append(f"{name} says nothing")
         elif h.level == "redacted":
-            states.append(f"{ctx.labels[j]}'s terms are redacted")
+            states.append(f"{name}'s terms are redacted")
         elif h.level == "ok":
-            states.append(f"{ctx.labels[j]} raises no issue" + (f" ({ref})" if ref else ""))
+            states.append(f"{name} raises no issue" + (f" ({ref})" if ref else ""))
         else:
-            states.append(f"{ctx.labels[j]} is also flagged, {h.label.lower()}"
-                          + (f" ({ref})" if ref else ""))
+            states.append(f"{name} is also one-sided ({h.label.lower()}"
+                          + (f", {ref})" if ref else ")"))
     best_j, quote, clause = _best(ctx, index, topic)
-    out: List[Block] = []
     text = "; ".join(states) + "."
+    text = text[0].upper() + text[1:]
+    out: List[Block] = []
     if best_j is None:
-        if best_j is None and an.market.get(topic) and an.market[topic].best == an.agreements[index].path:
+        entry = an.market.get(topic)
+        if entry is not None and entry.best == an.agreements[index].path:
             text += " Of the agreements loaded, this one is already the best for us on this point."
         out.append(lead("Market", text))
         return out
     ref = facts.section_ref(an.agreements[best_j], clause) if clause else ""
-    text += f" The best for us is {ctx.labels[best_j]}" + (f" ({ref})" if ref else "") + ":"
+    text += f" The best for us is {_name(ctx, best_j)}" + (f" ({ref})" if ref else "") + ":"
     out.append(lead("Market", text))
     out.append(Quote(quote))
     return out
@@ -454,7 +488,8 @@ def _appendix(ctx: _Ctx) -> List[Block]:
     out: List[Block] = [PageBreak(), Heading("Appendix: loose ends per agreement", 1), para(
         "Blanks and placeholders to fill before signing, cross-references that lead nowhere, "
         "defined-term problems, and the topics each agreement does not address.")]
-    for i, item in enumerate(an.agreements):
+    for i in _columns(ctx):
+        item = an.agreements[i]
         out.append(Heading(ctx.labels[i], 2))
         out += _open_items(item)
         out += _xrefs(item)
@@ -470,8 +505,8 @@ def _open_items(item: AgreementAnalysis) -> List[Block]:
     out: List[Block] = [Heading(f"Open items ({len(item.open_items)})", 4)]
     if not item.open_items:
         return out + [para("No blanks or placeholders found.")]
-    rows = tuple((TableCell(" ".join(o.text.split())[:120]), TableCell(facts.where(item, o.start) or "—"))
-                 for o in item.open_items)
+    rows = _tally((" ".join(o.text.split())[:120], facts.where(item, o.start) or "—")
+                  for o in item.open_items)
     return out + [Table(("Blank or placeholder", "Where"), rows, (2.0, 1.3))]
 
 
@@ -481,9 +516,18 @@ def _xrefs(item: AgreementAnalysis) -> List[Block]:
     if not dangling:
         return out + [para("Every cross-reference resolves." if item.xrefs
                            else "No cross-references to check.")]
-    rows = tuple((TableCell(" ".join(x.text.split())[:120]), TableCell(facts.where(item, x.start) or "—"))
-                 for x in dangling)
+    rows = _tally((" ".join(x.text.split())[:120], facts.where(item, x.start) or "—")
+                  for x in dangling)
     return out + [Table(("Reference", "Found in"), rows, (2.0, 1.3))]
+
+
+def _tally(pairs) -> Tuple[Tuple[TableCell, TableCell], ...]:
+    """Return one row per distinct (text, where), "(×N)" marking repeats, in first-seen order."""
+    seen: Dict[Tuple[str, str], int] = {}
+    for pair in pairs:
+        seen[pair] = seen.get(pair, 0) + 1
+    return tuple((TableCell(text + (f" (×{n})" if n > 1 else "")), TableCell(where))
+                 for (text, where), n in seen.items())
 
 
 def _defined(item: AgreementAnalysis) -> List[Block]:

@@ -258,9 +258,9 @@ LEGEND: Tuple[Tuple[str, str, str], ...] = (
     ("medium", "Medium", "push back; a fallback may do"),
     ("low", "Low", "worth raising if the call allows"),
     ("ok", "OK", "addressed, nothing flagged"),
-    ("silent", "silent", "the agreement says nothing on the topic"),
-    ("missing", "Missing", "silent on a topic the playbook requires"),
-    ("redacted", "Redacted", "terms blacked out in the copy we have"),
+    ("silent", "silent", "nothing on the topic"),
+    ("missing", "Missing", "silent on a required topic"),
+    ("redacted", "Redacted", "terms blacked out in our copy"),
 )
 
 

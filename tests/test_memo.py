@@ -1,0 +1,342 @@
+"""The negotiation memo: written from the real pipeline, read back with python-docx and opened
+in LibreOffice; the Markdown says the same; a synthetic review over the samples' own words
+exercises the parts the engine may not fill yet (findings, market, key terms, loose ends)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from redline import api, spans
+from redline.errors import OutputError
+from redline.export import memo_facts
+from redline.export.memo import SHADES, TEXT_WIDTH_TWIPS, write_memo
+from redline.export.memo_content import BANNER, ELLIPSIS
+from redline.model import (Cell, DefinedTerm, Finding, KeyTerm, MarketEntry, OpenItem, XRef)
+from redline.playbook import load_playbook
+
+SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
+H1 = ["Executive summary", "Heat map", "Key terms", "Issues by agreement"]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def clean_text(item) -> str:
+    """The agreement's words, furniture aside, whitespace collapsed."""
+    ag = item.agreement
+    return flat(spans.quote(ag, 0, len(ag.text)))
+
+
+def quote_pieces(shown: str):
+    """The verbatim pieces of a quote as the memo shows it (elisions and trailing … removed)."""
+    text = shown.strip().strip("“”").strip()
+    for piece in text.split(ELLIPSIS.strip()):
+        piece = piece.strip()
+        if piece.endswith("…"):
+            piece = piece[:-1].rstrip()
+        if piece:
+            yield flat(piece)
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    return api.analyze(sorted(SAMPLES.glob("*.txt")))
+
+
+@pytest.fixture(scope="module")
+def playbook(analysis):
+    return load_playbook(analysis.playbook_path or None)
+
+
+# ---------------------------------------------------------------------------------------------
+# A synthetic review over the samples' real words (the engine's review may still be partial)
+
+_POINTS = (
+    ("late_payment", r"\binterest\b", "high"),
+    ("billing_disputes", r"\bdisput", "medium"),
+    ("limitation_of_liability", r"\bliab", "high"),
+    ("term_and_renewal", r"\brenew", "low"),
+    ("governing_law", r"\bgoverned by\b|\blaws of\b", "medium"),
+    ("suspension", r"\bsuspen", "high"),
+)
+
+
+def _sentence(text: str, pos: int):
+    start = max(text.rfind(". ", max(0, pos - 300), pos) + 2, max(0, pos - 300))
+    stop = text.find(". ", pos, pos + 700)
+    end = stop + 1 if stop != -1 else min(len(text), pos + 300)
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
+
+
+def synthetic(analysis):
+    """Return `analysis` with findings, key terms, loose ends and a market made from real text."""
+    items = []
+    market = {}
+    for idx, item in enumerate(analysis.agreements):
+        ag = item.agreement
+        findings = []
+        for n, (topic, pattern, sev) in enumerate(_POINTS):
+            m = re.search(pattern, ag.text, re.I)
+            if not m:
+                findings.append(Finding(id=f"f{idx}-{n}", rule=f"{topic}.missing", title=f"No {topic}",
+                                        topic=topic, severity="medium", clause=None, start=None,
+                                        end=None, quote="", why="It matters.", ask="Add it."))
+                continue
+            s, e = _sentence(ag.text, m.start())
+            clause = memo_facts.clause_at(item, s)
+            findings.append(Finding(
+                id=f"f{idx}-{n}", rule=f"{topic}.r", title=f"One-sided {topic.replace('_', ' ')}",
+                topic=topic, severity=sev, clause=clause.id if clause else None, start=s, end=e,
+                quote=spans.quote(ag, s, e), why="It shifts the risk to us.",
+                ask="Make it mutual.", fallback="Cap it at 12 months' fees."))
+            if idx == len(analysis.agreements) - 1 and topic not in market:
+                market[topic] = MarketEntry(best=item.path, quote=spans.quote(ag, s, e),
+                                            clause=clause.id if clause else None)
+        some = ag.clauses[0].id if ag.clauses else None
+        key_terms = {
+            "payment_due_days": KeyTerm("payment_due_days", 30 + idx, clause=some),
+            "late_interest": KeyTerm("late_interest", "1.5% per month", clause=some),
+            "auto_renewal": KeyTerm("auto_renewal", bool(idx % 2)),
+            "liability_cap": KeyTerm("liability_cap", "the fees paid in the prior twelve months",
+                                     normalized="12 months' fees", clause=some,
+                                     alternatives=(KeyTerm("liability_cap", "$1,000,000", clause=some),)),
+            "sla_uptime": KeyTerm("sla_uptime", ["99.9%", "99.99%"]),
+        }
+        blanks = [OpenItem(m.group(0), m.start(), m.end())
+                  for m in re.finditer(r"_{4,}|\$X\.XX|\[[A-Z][A-Za-z ]+\]", ag.text)][:5]
+        refs = [XRef(m.group(0), None, m.start(), m.end(), dangling=True)
+                for m in re.finditer(r"Section \d+(?:\.\d+)+", ag.text)][:4]
+        terms = (DefinedTerm("Widget", 0, 5, uses=0, defined=True),
+                 DefinedTerm("Service Order Form", None, None, uses=3, defined=False))
+        items.append(dataclasses.replace(item, findings=tuple(findings), key_terms=key_terms,
+                                         open_items=tuple(blanks), xrefs=tuple(refs),
+                                         defined_terms=terms, risk_score=10 * (idx + 1)))
+    matrix = {}
+    for topic, _, _ in _POINTS:
+        matrix[topic] = tuple(Cell("addressed", ()) for _ in items)
+    return dataclasses.replace(analysis, agreements=tuple(items), matrix=matrix, market=market)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the memo back
+
+
+def headings(document):
+    out = []
+    for p in document.paragraphs:
+        name = p.style.name if p.style is not None else ""
+        if name.startswith("Heading "):
+            out.append((int(name.split()[1]), p.text))
+    return out
+
+
+def table_by_head(document, first: str):
+    return [t for t in document.tables if t.rows[0].cells[0].text == first]
+
+
+def shading(cell) -> str:
+    shd = cell._tc.tcPr.find(qn("w:shd")) if cell._tc.tcPr is not None else None
+    return shd.get(qn("w:fill")) if shd is not None else ""
+
+
+def instr_texts(element) -> str:
+    return " ".join(t.text or "" for t in element.iter(qn("w:instrText")))
+
+
+def check_memo(path: Path, an, book):
+    """Assert what every memo must hold; return the python-docx document."""
+    document = docx.Document(str(path))
+    # The privilege banner heads every page.
+    header = " ".join(p.text for p in document.sections[0].header.paragraphs)
+    assert BANNER in header
+    # Headings, a TOC field Word refreshes, page numbers in the footer.
+    levels = headings(document)
+    top = [t for lvl, t in levels if lvl == 1]
+    for name in H1:
+        assert name in top
+    assert any(t.startswith("Appendix") for t in top)
+    body = document.element.body
+    assert 'TOC \\o "1-3"' in instr_texts(body)
+    settings = document.settings.element.find(qn("w:updateFields"))
+    assert settings is not None and settings.get(qn("w:val")) == "true"
+    assert "PAGE" in instr_texts(document.sections[0].footer._element).split()
+    # Every table fits the page, has fixed columns and repeats its header row.
+    for table in document.tables:
+        grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert sum(grid) <= TEXT_WIDTH_TWIPS
+        assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+    n = len(an.agreements)
+    labels = memo_facts.labels(an)
+    # The heat map: one row per playbook topic, one column per agreement.
+    (heat,) = table_by_head(document, "Topic")
+    assert len(heat.columns) == 1 + n
+    assert sorted(c.text for c in heat.rows[0].cells[1:]) == sorted(labels)
+    assert heat.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    topic_names = [t.name for t in book.topics]
+    shown = [r.cells[0].text.rstrip(" *") for r in heat.rows[1:]]
+    assert shown[: len(topic_names)] == topic_names
+    # Each cell is shaded by the worst finding on the topic (checked from the findings).
+    col_of = {label: j for j, label in enumerate(c.text for c in heat.rows[0].cells) if j}
+    order = {"high": 0, "medium": 1, "low": 2}
+    topic_ids = [t.id for t in book.topics]
+    for r, row in enumerate(heat.rows[1: len(topic_ids) + 1]):
+        for i, item in enumerate(an.agreements):
+            cell = row.cells[col_of[labels[i]]]
+            found = [f for f in item.findings if f.topic == topic_ids[r]]
+            assert shading(cell) != ""
+            if found:
+                worst = min(found, key=lambda f: order[f.severity]).severity
+                if cell.text != "Missing":
+                    assert cell.text.lower().startswith(worst)
+                    assert shading(cell) == SHADES[worst]
+            else:
+                assert cell.text in {"OK", "silent", "Missing", "Redacted", "Unacceptable", "Fallback"}
+    # The key terms: one row per term of the contract, each value with its section.
+    (terms,) = table_by_head(document, "Key term")
+    assert len(terms.rows) == 1 + len(memo_facts.KEY_TERMS)
+    assert len(terms.columns) == 1 + n
+    # Every quote is the agreement's own words, furniture aside.
+    texts = [clean_text(item) for item in an.agreements]
+    quotes = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Quote"]
+    for q in quotes:
+        for piece in quote_pieces(q):
+            assert any(piece in t for t in texts), piece[:80]
+    shown_quotes = " ".join(flat(q) for q in quotes)
+    for i, item in enumerate(an.agreements):
+        for f in item.findings:
+            if f.start is None or not f.quote.strip():
+                continue
+            assert flat(f.quote) in texts[i]
+            for piece in quote_pieces(f.quote if len(flat(f.quote)) < 900 else ""):
+                assert piece in shown_quotes
+        # Each finding has its own heading under its agreement.
+    per_finding = [t for lvl, t in levels if lvl == 4 and re.match(r"\d+\. ", t)]
+    assert len(per_finding) == sum(len(a.findings) for a in an.agreements)
+    return document
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def test_memo_of_the_real_pipeline_reads_back(analysis, playbook, tmp_path):
+    out = write_memo(analysis, tmp_path / "memo.docx", matter="Acme SIP RFP")
+    assert out == tmp_path / "memo.docx"
+    document = check_memo(out, analysis, playbook)
+    title = " ".join(c.text for t in document.tables[:1] for r in t.rows for c in r.cells)
+    assert "Acme SIP RFP" in title
+    for item in analysis.agreements:
+        assert Path(item.path).name in title
+
+
+def test_synthetic_review_fills_every_section(analysis, playbook, tmp_path):
+    an = synthetic(analysis)
+    out = write_memo(an, tmp_path / "memo.docx", playbook=playbook)
+    document = check_memo(out, an, playbook)
+    text = "\n".join(p.text for p in document.paragraphs)
+    for needle in ("Our ask:", "Fallback:", "Why it matters:", "Market:", "Their words:"):
+        assert needle in text
+    # The market quotes the best other agreement's words.
+    last = an.agreements[-1]
+    market_quotes = {flat(e.quote) for e in an.market.values()}
+    assert any(q in flat(text) for q in market_quotes)
+    assert "Closest to our position" in text
+    # Key-term values carry their section numbers; overridden values are listed.
+    (terms,) = table_by_head(document, "Key term")
+    cells = " ".join(c.text for r in terms.rows for c in r.cells)
+    assert "1.5% per month" in cells and "otherwise $1,000,000" in cells
+    numbered = [a for a in an.agreements if a.agreement.clauses and a.agreement.clauses[0].number]
+    for item in numbered:
+        num = item.agreement.clauses[0].number.strip().rstrip(".")
+        assert num in cells
+    # Appendix tables: open items, dangling references, defined-term problems.
+    heads = {t.rows[0].cells[0].text for t in document.tables}
+    assert {"Key term", "Topic", "Shade"} <= heads
+    if any(a.open_items for a in an.agreements):
+        assert "Blank or placeholder" in heads
+    if any(a.xrefs for a in an.agreements):
+        assert "Reference" in heads
+    assert "never defined" in " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert last.path  # the synthetic market's best agreement exists
+
+
+def test_markdown_says_the_same(analysis, playbook, tmp_path):
+    an = synthetic(analysis)
+    md = write_memo(an, tmp_path / "memo.md", fmt="md", playbook=playbook).read_text(encoding="utf-8")
+    document = docx.Document(str(write_memo(an, tmp_path / "memo.docx", playbook=playbook)))
+    assert md.startswith(f"**{BANNER}**")
+    for level, text in headings(document):
+        assert f"{'#' * (level + 1)} {text}\n" in md
+    for p in document.paragraphs:
+        if p.style is not None and p.style.name == "Quote":
+            assert f"> {p.text}" in md
+    assert md.count("\n| ") >= len(load_playbook(an.playbook_path or None).topics)
+
+
+def test_outputs_are_safe(analysis, tmp_path):
+    target = tmp_path / "memo.docx"
+    target.write_bytes(b"keep me")
+    with pytest.raises(OutputError):
+        write_memo(analysis, target)
+    assert target.read_bytes() == b"keep me"
+    write_memo(analysis, target, force=True)
+    assert target.read_bytes()[:2] == b"PK"
+    with pytest.raises(OutputError):
+        write_memo(analysis, tmp_path / "memo.pdf", fmt="pdf")
+    with pytest.raises(OutputError):
+        write_memo(analysis, analysis.agreements[0].path, force=True)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+# ---------------------------------------------------------------------------------------------
+# LibreOffice
+
+
+def _soffice():
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _to_pdf(docx_path: Path, out_dir: Path) -> Path:
+    try:
+        import libreoffice  # the shared helper (tests/libreoffice.py), when it exists
+        convert = getattr(libreoffice, "docx_to_pdf", None)
+    except ImportError:
+        convert = None
+    if convert is not None:
+        return Path(convert(docx_path, out_dir))
+    profile = out_dir / "lo-profile"
+    subprocess.run([_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(out_dir), str(docx_path)],
+                   check=True, capture_output=True, timeout=180)
+    return out_dir / (docx_path.stem + ".pdf")
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_converts_the_memo_to_pdf(analysis, playbook, tmp_path):
+    if not _soffice():
+        if os.environ.get("REDLINE_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail("LibreOffice (soffice) is required but not installed")
+        pytest.skip("LibreOffice is not installed")
+    an = synthetic(analysis)
+    memo = write_memo(an, tmp_path / "memo.docx", playbook=playbook)
+    pdf = _to_pdf(memo, tmp_path)
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) >= 3
+    first = reader.pages[0].extract_text()
+    assert "Privileged" in first and "Negotiation memo" in first
+    text = " ".join(p.extract_text() for p in reader.pages)
+    for name in H1:
+        assert name in text
