@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from diff_match_patch import diff_match_patch
@@ -454,20 +454,58 @@ def _gap_pairs(old: Sequence[_Block], new: Sequence[_Block], i0: int, i1: int, j
         for _c, score, k in process.extract(_probe(old[a].body), choices, scorer=fuzz.ratio,
                                             score_cutoff=SIMILAR, limit=8):
             cands.append((score, a, lo + k))
-    cands.sort(key=lambda t: (-t[0], t[1], t[2]))
-    chosen_a: List[int] = []
-    chosen_b: List[int] = []
-    for _score, a, b in cands:
-        k = bisect.bisect_left(chosen_a, a)
-        if k < len(chosen_a) and chosen_a[k] == a:
-            continue
-        if k > 0 and chosen_b[k - 1] >= b:
-            continue
-        if k < len(chosen_b) and chosen_b[k] <= b:
-            continue
-        chosen_a.insert(k, a)
-        chosen_b.insert(k, b)
-    return list(zip(chosen_a, chosen_b))
+    return _best_chain(cands, j0, j1)
+
+
+def _best_chain(cands: List[Tuple[float, int, int]], j0: int, j1: int) -> List[Tuple[int, int]]:
+    """Return the order-keeping subset of candidate pairs with the highest total score.
+
+    A weighted longest-increasing-subsequence: pairs by old index, a Fenwick tree of the best
+    chain ending at each new index; O(K log K) for K candidates.
+    """
+    if not cands:
+        return []
+    size = j1 - j0 + 1
+    tree_val = [0.0] * (size + 1)
+    tree_idx = [-1] * (size + 1)
+
+    def query(k: int) -> Tuple[float, int]:  # best over new indices < k (1-based prefix k)
+        best, idx = 0.0, -1
+        while k > 0:
+            if tree_val[k] > best:
+                best, idx = tree_val[k], tree_idx[k]
+            k -= k & -k
+        return best, idx
+
+    def update(k: int, val: float, idx: int) -> None:
+        while k <= size:
+            if val > tree_val[k]:
+                tree_val[k], tree_idx[k] = val, idx
+            k += k & -k
+
+    cands = sorted(cands, key=lambda t: (t[1], t[2]))
+    dp = [0.0] * len(cands)
+    back = [-1] * len(cands)
+    n = 0
+    while n < len(cands):
+        m = n
+        while m < len(cands) and cands[m][1] == cands[n][1]:
+            m += 1
+        for k in range(n, m):
+            score, _a, bb = cands[k]
+            best, idx = query(bb - j0)
+            dp[k] = best + score
+            back[k] = idx
+        for k in range(n, m):
+            update(cands[k][2] - j0 + 1, dp[k], k)
+        n = m
+    k = max(range(len(cands)), key=lambda x: dp[x])
+    out = []
+    while k >= 0:
+        out.append((cands[k][1], cands[k][2]))
+        k = back[k]
+    out.reverse()
+    return out
 
 
 def _align(old: Sequence[_Block], new: Sequence[_Block], options: CompareOptions, progress=None):
@@ -788,8 +826,39 @@ def compare(old: Agreement, new: Agreement, options: CompareOptions = CompareOpt
                                         inserted_words=ins, deleted_words=dels))
         i, j = a + 1, b + 1
     check(progress, 4, 4, "comparing: done")
+    _settle_last_mark(em.segments)
     return Comparison(old_units=ou, new_units=nu, changes=tuple(changes), segments=tuple(em.segments),
                       options=options)
+
+
+def _settle_last_mark(segs: List[Segment]) -> None:
+    """Make the final paragraph mark an equal one (a document's last mark may not be tracked).
+
+    Every mark is the same text ("\\n"), so marks can trade places without changing either
+    version: the last mark of the other side (with only this side's text after it) moves to the
+    end, and the final tracked mark takes its place or goes.
+    """
+    if not segs or segs[-1].text != PARA or segs[-1].op == EQUAL:
+        return
+    final = segs[-1]
+    new_side = final.op in (INSERT, MOVE_TO)
+    other = (EQUAL, DELETE, MOVE_FROM) if new_side else (EQUAL, INSERT, MOVE_TO)
+    k = len(segs) - 2
+    while k >= 0 and not (segs[k].text == PARA and segs[k].op in other):
+        k -= 1
+    if k < 0:
+        return
+    mark = segs[k]
+    if mark.op == EQUAL:
+        segs[k] = final
+        segs[-1] = mark
+    else:
+        del segs[k]
+        merged = replace(final, op=EQUAL, move=0,
+                         old_unit=mark.old_unit if new_side else final.old_unit,
+                         new_unit=final.new_unit if new_side else mark.new_unit,
+                         new_offset=final.new_offset if new_side else mark.new_offset)
+        segs[-1] = merged
 
 
 def _emit_equal(em: _Emitter, ba: _Block, bb: _Block, nu, opos, npos, ci: int,
