@@ -19,7 +19,7 @@ from redline import api, spans
 from redline.errors import OutputError
 from redline.export import memo_facts
 from redline.export.memo import SHADES, TEXT_WIDTH_TWIPS, write_memo
-from redline.export.memo_content import BANNER, ELLIPSIS
+from redline.export.memo_content import BANNER, ELLIPSIS, quotable
 from redline.model import (Cell, DefinedTerm, Finding, KeyTerm, MarketEntry, OpenItem, XRef)
 from redline.playbook import load_playbook
 
@@ -216,12 +216,14 @@ def check_memo(path: Path, an, book):
     shown_quotes = " ".join(flat(q) for q in quotes)
     for i, item in enumerate(an.agreements):
         for f in item.findings:
-            if f.start is None or not f.quote.strip():
+            if f.start is None:
                 continue
-            assert flat(f.quote) in texts[i]
-            for piece in quote_pieces(f.quote if len(flat(f.quote)) < 900 else ""):
-                assert piece in shown_quotes
-        # Each finding has its own heading under its agreement.
+            # The words at the finding's span, shown in the memo, are this agreement's own.
+            words = quotable(spans.quote(item.agreement, f.start, f.end))
+            for piece in quote_pieces(words):
+                assert piece in texts[i], piece[:80]
+                assert piece in shown_quotes, piece[:80]
+    # Each finding has its own heading under its agreement.
     per_finding = [t for lvl, t in levels if lvl == 4 and re.match(r"\d+\. ", t)]
     assert len(per_finding) == sum(len(a.findings) for a in an.agreements)
     return document

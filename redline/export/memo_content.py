@@ -200,7 +200,7 @@ def _silent(ctx: _Ctx, index: int) -> List[str]:
 
 
 def _issue_sentence(ctx: _Ctx, item: AgreementAnalysis, f: Finding) -> Para:
-    ref = facts.section_ref(item, f.clause) if f.clause else ""
+    ref = _where(item, f)
     where = f" ({ref})" if ref else (" (not addressed)" if f.start is None else "")
     text = f"{f.title.rstrip('.')}{where}."
     if f.ask:
@@ -376,15 +376,17 @@ def _finding(ctx: _Ctx, index: int, f: Finding, n: int) -> List[Block]:
     item = ctx.analysis.agreements[index]
     topic = ctx.names.get(f.topic, f.topic)
     out: List[Block] = [Heading(f"{n}. {f.title.rstrip('.')}", 4)]
-    ref = facts.section_ref(item, f.clause, heading=True) if f.clause else ""
     if f.start is None:
+        after = facts.section_ref(item, f.insert_after) if f.insert_after else ""
         out.append(lead("Where", f"nowhere: the agreement does not address {topic.lower()}"
-                        + (f" (nearest: {ref})" if ref else "") + "."))
+                        + (f"; our clause would follow {after}" if after else "") + "."))
     else:
+        ref = _where(item, f, heading=True)
         out.append(lead("Where", f"{ref or 'outside any numbered section'} — topic: {topic}."))
-        if f.quote.strip():
+        words = finding_quote(item, f)
+        if words:
             out.append(para(Run("Their words:", bold=True)))
-            out.append(Quote(quotable(f.quote)))
+            out.append(Quote(quotable(words)))
     if f.why:
         out.append(lead("Why it matters", f.why.strip()))
     if f.ask:
@@ -399,6 +401,29 @@ def _name(ctx: _Ctx, j: int) -> str:
     """Return agreement `j`'s label as it reads inside a sentence."""
     label = ctx.labels[j]
     return label[0].lower() + label[1:] if j in ctx.refs and label.startswith("Our ") else label
+
+
+def _where(item: AgreementAnalysis, f: Finding, *, heading: bool = False) -> str:
+    """Return the section a finding points at: its clause, else the clause around its words."""
+    if f.start is None:
+        return ""
+    ref = facts.section_ref(item, f.clause, heading=heading) if f.clause else ""
+    if not ref:
+        clause = facts.clause_at(item, f.start)
+        ref = facts.section_ref(item, clause.id, heading=heading) if clause is not None else ""
+    return ref
+
+
+def finding_quote(item: AgreementAnalysis, f: Finding) -> str:
+    """Return the finding's words exactly as the agreement has them at its span, furniture aside.
+
+    The span is the authority (`Finding.quote` is its copy); a span outside the text falls
+    back to the finding's own quote.
+    """
+    text = item.agreement.text
+    if f.start is not None and f.end is not None and 0 <= f.start < f.end <= len(text):
+        return spans.quote(item.agreement, f.start, f.end)
+    return f.quote.strip()
 
 
 def _market(ctx: _Ctx, index: int, topic: str) -> List[Block]:
@@ -505,9 +530,9 @@ def _open_items(item: AgreementAnalysis) -> List[Block]:
     out: List[Block] = [Heading(f"Open items ({len(item.open_items)})", 4)]
     if not item.open_items:
         return out + [para("No blanks or placeholders found.")]
-    rows = _tally((" ".join(o.text.split())[:120], facts.where(item, o.start) or "—")
-                  for o in item.open_items)
-    return out + [Table(("Blank or placeholder", "Where"), rows, (2.0, 1.3))]
+    rows = _tally((" ".join(o.text.split())[:60], facts.context(item, o.start, o.end),
+                   facts.where(item, o.start) or "—") for o in item.open_items)
+    return out + [Table(("Blank or placeholder", "In context", "Where"), rows, (1.3, 3.2, 1.0))]
 
 
 def _xrefs(item: AgreementAnalysis) -> List[Block]:
@@ -516,18 +541,18 @@ def _xrefs(item: AgreementAnalysis) -> List[Block]:
     if not dangling:
         return out + [para("Every cross-reference resolves." if item.xrefs
                            else "No cross-references to check.")]
-    rows = _tally((" ".join(x.text.split())[:120], facts.where(item, x.start) or "—")
-                  for x in dangling)
-    return out + [Table(("Reference", "Found in"), rows, (2.0, 1.3))]
+    rows = _tally((" ".join(x.text.split())[:80], facts.context(item, x.start, x.end, before=45, after=25),
+                   facts.where(item, x.start) or "—") for x in dangling)
+    return out + [Table(("Reference", "In context", "Found in"), rows, (1.3, 3.2, 1.0))]
 
 
-def _tally(pairs) -> Tuple[Tuple[TableCell, TableCell], ...]:
-    """Return one row per distinct (text, where), "(×N)" marking repeats, in first-seen order."""
-    seen: Dict[Tuple[str, str], int] = {}
-    for pair in pairs:
-        seen[pair] = seen.get(pair, 0) + 1
-    return tuple((TableCell(text + (f" (×{n})" if n > 1 else "")), TableCell(where))
-                 for (text, where), n in seen.items())
+def _tally(rows) -> Tuple[Tuple[TableCell, ...], ...]:
+    """Return one row per distinct row, "(×N)" marking repeats, in first-seen order."""
+    seen: Dict[Tuple[str, ...], int] = {}
+    for row in rows:
+        seen[row] = seen.get(row, 0) + 1
+    return tuple((TableCell(row[0] + (f" (×{n})" if n > 1 else "")),)
+                 + tuple(TableCell(c) for c in row[1:]) for row, n in seen.items())
 
 
 def _defined(item: AgreementAnalysis) -> List[Block]:

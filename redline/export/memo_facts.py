@@ -158,6 +158,22 @@ def where(item: AgreementAnalysis, offset: Optional[int]) -> str:
     return section_ref(item, clause.id) if clause is not None else ""
 
 
+def context(item: AgreementAnalysis, start: int, end: int, *, before: int = 60,
+            after: int = 30) -> str:
+    """Return the words around `start:end` (furniture aside), cut at word boundaries."""
+    from redline.spans import quote
+
+    ag = item.agreement
+    lo = max(0, start - before)
+    hi = min(len(ag.text), end + after)
+    while lo > 0 and lo < start and not ag.text[lo - 1].isspace():
+        lo += 1
+    while hi < len(ag.text) and hi > end and not ag.text[hi].isspace():
+        hi -= 1
+    words = " ".join(quote(ag, lo, hi).split())
+    return ("…" if lo > 0 else "") + words + ("…" if hi < len(ag.text) else "")
+
+
 def _first_words(text: str, n: int) -> str:
     words = text.split()
     return " ".join(words[:n]) + ("…" if len(words) > n else "")
@@ -284,9 +300,17 @@ def term_value(term: Optional[KeyTerm], name: str) -> str:
         return ", ".join(str(v) for v in value)
     text = " ".join(str(value).split())
     norm = term.normalized
-    if name == "liability_cap" and isinstance(norm, str) and norm and norm.lower() not in text.lower():
-        text = f"{text} ({norm})"
-    return text if len(text) <= 140 else text[:139].rstrip() + "…"
+    if len(text) > 40 and isinstance(norm, str) and norm.strip() and norm.lower() != text.lower():
+        # A long clause fragment reads best as its normal form, then the words as written.
+        return f"{norm.strip()}: “{_tidy_words(text, 90)}”"
+    return _tidy_words(text, 120)
+
+
+def _tidy_words(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    return (cut[: cut.rfind(" ")] if " " in cut else cut).rstrip(",;:") + " …"
 
 
 def term_cell(item: AgreementAnalysis, name: str) -> str:
@@ -295,14 +319,21 @@ def term_cell(item: AgreementAnalysis, name: str) -> str:
     value = term_value(term, name)
     if not value:
         return ""
-    ref = section_ref(item, term.clause) if term is not None else ""
+    ref = _term_ref(item, term)
     text = f"{value} ({ref})" if ref else value
     others = []
     for alt in term.alternatives if term is not None else ():
         alt_value = term_value(alt, name)
         if alt_value:
-            alt_ref = section_ref(item, alt.clause)
+            alt_ref = _term_ref(item, alt)
             others.append(f"{alt_value} ({alt_ref})" if alt_ref else alt_value)
     if others:
         text += "; otherwise " + "; ".join(others)
     return text
+
+
+def _term_ref(item: AgreementAnalysis, term: Optional[KeyTerm]) -> str:
+    """Return the section a key term comes from: its clause, else the clause around its span."""
+    if term is None:
+        return ""
+    return section_ref(item, term.clause) if term.clause else where(item, term.start)
