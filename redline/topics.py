@@ -1,8 +1,309 @@
-"""Topics for every clause. PLACEHOLDER (issue 5 replaces)."""
+"""Return the topics of every clause, best first, each with a score and the evidence that gave it.
+
+`classify(agreement, playbook) -> {clause_id: (TopicHit, ...)}`. The taxonomy is data: each
+playbook topic has a display name, `synonyms` (heading words) and `evidence` (body phrases),
+and optionally `exclude` (words that argue against it). Three signals, all explainable:
+
+- heading: the clause's heading (or, failing one, a short title-like first sentence), split at
+  ";", ",", "and", "&", "/", is compared with every name and synonym (rapidfuzz ratio); a score of
+  85 or more, or a multi-word synonym contained in the heading, is a hit:
+  "heading ~ 'Limitation of Liability' (96)".
+- body: evidence phrases counted in the clause's OWN text (children and furniture left out),
+  longer phrases weighing more, repeats with diminishing weight, the sum normalised by the
+  clause's length; a phrase inside a cross-reference ("... as set out in Section 4.4") counts a
+  quarter: "body: 'consequential damages' x2".
+- parent: a sub-clause with no heading of its own inherits its parent's topics, weakly:
+  "parent 7.2 'Termination'".
+
+A long clause that covers several subjects gets each one whose evidence is dense enough; a
+passing mention does not. Deterministic and offline: the same text gives the same topics.
+"""
 
 from __future__ import annotations
 
+import bisect
+import math
+import re
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-def classify(agreement, playbook):
-    """Return {clause id: (TopicHit, ...)} best first."""
-    return {}
+from rapidfuzz import fuzz, process
+
+from redline.model import Agreement, Clause, TopicHit
+from redline.spans import own_pieces
+
+HEADING_CUTOFF = 85
+"""A heading segment scoring this much (rapidfuzz ratio, 0-100) against a synonym is a hit."""
+BODY_MIN = 2.2
+"""Normalised evidence weight a clause's own text needs for a topic without a heading hit."""
+BODY_MIN_RELATED = 1.2
+"""... when the heading shares a word with the topic (e.g. "Termination" for the termination topics)."""
+INHERIT = 0.5
+"""A sub-clause's inherited score, as a share of its parent's."""
+MAX_TOPICS = 5
+
+_WORD_CHARS = "a-z0-9"
+_SPLIT = re.compile(r"\s*(?:;|,|:|/|&|\band\b|\bor\b|\bincluding\b)\s*")
+_XREF = re.compile(r"\b(?:Section|SECTION|Article|ARTICLE|Exhibit|EXHIBIT|Schedule|SCHEDULE|Appendix|"
+                   r"Attachment|Paragraph)s?\s+[\dA-Z]")
+
+
+@dataclass(frozen=True)
+class _Index:
+    """The playbook's words, compiled once per playbook."""
+
+    choices: Tuple[str, ...]
+    choice_topics: Tuple[Tuple[str, str], ...]
+    """(topic id, the synonym as written) per choice."""
+    multiword: Tuple[Tuple[str, str, str], ...]
+    single: Mapping[str, Tuple[Tuple[str, str], ...]]
+    """Single-word synonyms (3+ letters, not generic) -> (topic id, synonym as written)."""
+    """(normalised synonym, topic id, synonym as written) for synonyms of 2+ words."""
+    evidence_re: Optional[re.Pattern]
+    phrase_topics: Mapping[str, Tuple[str, ...]]
+    phrase_weight: Mapping[str, float]
+    exclude: Mapping[str, Tuple[str, ...]]
+    topic_words: Mapping[str, frozenset]
+    order: Mapping[str, int]
+
+
+_CACHE: Dict[tuple, _Index] = {}
+
+
+def _norm(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"[^a-z0-9'%./&;,:\- ]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip(" .:-")
+
+
+def _index(playbook) -> _Index:
+    key = (getattr(playbook, "path", ""), tuple((t.id, t.synonyms, t.evidence, getattr(t, "exclude", ()))
+                                               for t in playbook.topics))
+    hit = _CACHE.get(key)
+    if hit is not None:
+        return hit
+    choices, owners, multi = [], [], []
+    single: Dict[str, List[Tuple[str, str]]] = {}
+    phrase_topics: Dict[str, List[str]] = {}
+    words: Dict[str, set] = {}
+    for t in playbook.topics:
+        names = (t.name,) + tuple(t.synonyms)
+        words[t.id] = set()
+        for s in names:
+            n = _norm(s)
+            if not n:
+                continue
+            choices.append(n)
+            owners.append((t.id, s))
+            if len(n.split()) >= 2:
+                multi.append((n, t.id, s))
+            elif len(n) >= 3 and n not in _GENERIC and n not in _NOT_ALONE:
+                single.setdefault(n, [])
+                if (t.id, s) not in single[n]:
+                    single[n].append((t.id, s))
+            words[t.id].update(w for w in re.findall(r"[a-z]{5,}", n) if w not in _GENERIC)
+        for e in t.evidence:
+            n = _norm(e) if not re.search(r"[\"“”]", e) else e.lower()
+            if n:
+                phrase_topics.setdefault(n, [])
+                if t.id not in phrase_topics[n]:
+                    phrase_topics[n].append(t.id)
+    weights = {p: _weight(p) for p in phrase_topics}
+    idx = _Index(
+        choices=tuple(choices), choice_topics=tuple(owners), multiword=tuple(multi),
+        single={k: tuple(v) for k, v in single.items()},
+        evidence_re=_trie_regex(phrase_topics) if phrase_topics else None,
+        phrase_topics={k: tuple(v) for k, v in phrase_topics.items()}, phrase_weight=weights,
+        exclude={t.id: tuple(_norm(x) for x in getattr(t, "exclude", ()) if _norm(x)) for t in playbook.topics},
+        topic_words={k: frozenset(v) for k, v in words.items()},
+        order={t.id: i for i, t in enumerate(playbook.topics)})
+    if len(_CACHE) > 8:
+        _CACHE.clear()
+    _CACHE[key] = idx
+    return idx
+
+
+_GENERIC = frozenset("services service agreement terms customer provider general other rights "
+                     "charges party parties".split())
+
+
+_NOT_ALONE = frozenset("changes general law access transfer scope numbers records communications "
+                       "software license".split())
+"""Single-word synonyms that name the topic only as a whole heading, not as one of its words."""
+
+
+def _weight(phrase: str) -> float:
+    words = len(phrase.split())
+    if words >= 3:
+        return 1.6
+    if words == 2:
+        return 1.2
+    return 0.8 if len(phrase) >= 6 else 0.5
+
+
+def _trie_regex(phrases: Iterable[str]) -> re.Pattern:
+    """Return one regex matching any of `phrases` (as whole words), built from a trie."""
+    trie: dict = {}
+    for p in phrases:
+        node = trie
+        for ch in p:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch != ""]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if ends else body
+
+    return re.compile(r"(?<![a-z0-9])(" + build(trie) + r")(?![a-z0-9])")
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _heading(agreement: Agreement, clause: Clause) -> str:
+    """Return the clause's heading, or a short title-like first sentence standing for one."""
+    if clause.heading:
+        return clause.heading
+    text = agreement.text[clause.body_start:min(clause.end, clause.body_start + 120)]
+    m = re.match(r"\s*([A-Z][^.:;\n]{2,70}?)(?:[.:]\s|\n|$)", text)
+    if not m:
+        return ""
+    cand = m.group(1).strip()
+    words = cand.split()
+    if len(words) > 9:
+        return ""
+    caps = sum(1 for w in words if w[:1].isupper() or w.lower() in ("of", "and", "to", "for", "the", "in",
+                                                                    "on", "or", "by", "with", "a"))
+    return cand if caps == len(words) else ""
+
+
+def _heading_hits(idx: _Index, heading: str) -> Dict[str, Tuple[float, str]]:
+    """Return {topic: (score 0..1, evidence)} from the heading."""
+    out: Dict[str, Tuple[float, str]] = {}
+    h = _norm(heading)
+    if not h:
+        return out
+    segments = [h] + [s for s in _SPLIT.split(h) if s and s != h]
+    for seg in segments:
+        for choice, score, i in process.extract(seg, idx.choices, scorer=fuzz.ratio,
+                                                score_cutoff=HEADING_CUTOFF, limit=6):
+            if min(len(seg), len(choice)) <= 9 and score < 95:
+                continue  # "general" is not "generally"
+            tid, written = idx.choice_topics[i]
+            if score / 100 > out.get(tid, (0, ""))[0]:
+                out[tid] = (score / 100, f"heading ~ '{written}' ({int(round(score))})")
+        tokens = seg.split()
+        if 1 < len(tokens) <= 3:  # "temporary suspension", "standard sla", "service fees"
+            for tok in tokens:
+                for tid, written in idx.single.get(tok, ()):
+                    if 0.88 > out.get(tid, (0, ""))[0]:
+                        out[tid] = (0.88, f"heading word '{written}'")
+    padded = f" {h} "
+    for syn, tid, written in idx.multiword:
+        if f" {syn} " in padded and 0.9 > out.get(tid, (0, ""))[0]:
+            out[tid] = (0.9, f"heading contains '{written}'")
+    for tid in list(out):
+        if any(x and x in h for x in idx.exclude.get(tid, ())):
+            del out[tid]
+    return out
+
+
+def _related(idx: _Index, heading: str) -> set:
+    words = set(re.findall(r"[a-z]{5,}", _norm(heading)))
+    return {tid for tid, tw in idx.topic_words.items() if tw & words}
+
+
+class _Hits:
+    """Evidence phrases found in the text once, looked up per clause by offset."""
+
+    def __init__(self, idx: _Index, text: str):
+        self.starts: List[int] = []
+        self.items: List[Tuple[int, str, bool]] = []
+        if idx.evidence_re is None:
+            return
+        low = text.lower().replace("’", "'").replace("‘", "'")
+        for m in idx.evidence_re.finditer(low):
+            s = m.start()
+            window = text[max(0, s - 70):m.end() + 70]
+            in_xref = bool(_XREF.search(window))
+            self.starts.append(s)
+            self.items.append((s, m.group(1), in_xref))
+
+    def within(self, pieces: Sequence[Tuple[int, int]]):
+        for a, b in pieces:
+            i = bisect.bisect_left(self.starts, a)
+            while i < len(self.starts) and self.starts[i] < b:
+                yield self.items[i]
+                i += 1
+
+
+def _body_scores(idx: _Index, hits: Iterable[Tuple[int, str, bool]], n_words: int):
+    """Return {topic: (normalised weight, distinct phrases, evidence strings)}."""
+    counts: Dict[str, List[float]] = {}
+    for _, phrase, in_xref in hits:
+        c = counts.setdefault(phrase, [0, 0.0])
+        c[0] += 1
+        c[1] += 0.25 if in_xref else 1.0
+    per_topic: Dict[str, List] = {}
+    for phrase, (n, eff) in counts.items():
+        w = idx.phrase_weight.get(phrase, 0.5) * (1 + math.log2(eff) if eff >= 1 else eff)
+        for tid in idx.phrase_topics.get(phrase, ()):
+            entry = per_topic.setdefault(tid, [0.0, 0, []])
+            entry[0] += w
+            entry[1] += 1
+            entry[2].append((w, phrase, n))
+    scale = 1 + max(0, n_words - 60) / 260
+    out = {}
+    for tid, (raw, distinct, evid) in per_topic.items():
+        for ex in idx.exclude.get(tid, ()):
+            raw -= 0.8 * sum(n for p, (n, _) in counts.items() if ex in p)
+        norm = raw / scale
+        evid.sort(key=lambda e: (-e[0], e[1]))
+        strings = tuple(f"body: '{p}' x{n}" for _, p, n in evid[:4])
+        out[tid] = (norm, distinct, strings)
+    return out
+
+
+def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
+    """Return {clause id: (TopicHit, ...)} best first, for every clause of `agreement`."""
+    idx = _index(playbook)
+    text = agreement.text
+    hits = _Hits(idx, text)
+    result: Dict[str, Tuple[TopicHit, ...]] = {}
+    heading_of: Dict[str, Dict[str, Tuple[float, str]]] = {}
+    for clause in agreement.clauses:  # document order: parents before children
+        heading = _heading(agreement, clause)
+        head = _heading_hits(idx, heading)
+        heading_of[clause.id] = head
+        pieces = own_pieces(agreement, clause)
+        n_words = sum(len(text[a:b].split()) for a, b in pieces)
+        body = _body_scores(idx, hits.within(pieces), n_words)
+        related = _related(idx, heading) if heading else set()
+        scores: Dict[str, Tuple[float, List[str]]] = {}
+        for tid, (hs, ev) in head.items():
+            b = body.get(tid)
+            bonus = min(0.1, b[0] / 20) if b else 0.0
+            scores[tid] = (min(1.0, hs + bonus), [ev] + (list(b[2][:2]) if b else []))
+        for tid, (norm, distinct, ev) in body.items():
+            if tid in scores:
+                continue
+            need = BODY_MIN_RELATED if tid in related else BODY_MIN
+            if norm >= need and (distinct >= 2 or norm >= 2 * need):
+                scores[tid] = (min(0.84, 0.35 + norm / 10), list(ev))
+        if clause.parent and not head:
+            parent_hits = result.get(clause.parent, ())
+            for ph in parent_hits:
+                if ph.score < 0.4 or ph.id in scores:
+                    continue
+                parent = agreement.clause(clause.parent)
+                label = parent.number or parent.id
+                pname = (parent.heading or _heading(agreement, parent) or "")[:40]
+                scores[ph.id] = (round(ph.score * INHERIT, 3), [f"parent {label} '{pname}'".strip()])
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], idx.order.get(kv[0], 999)))
+        result[clause.id] = tuple(TopicHit(id=tid, score=round(sc, 3), evidence=tuple(ev))
+                                  for tid, (sc, ev) in ranked[:MAX_TOPICS])
+    return result
