@@ -1,13 +1,335 @@
-"""Review clauses against the playbook. PLACEHOLDER (issue 6 replaces)."""
+"""Review an agreement against the playbook: returns (findings, verdicts, risk score), and the market.
+
+How a review runs:
+1. The agreement's text, with furniture blanked out (offsets kept), is cut into sentence-sized
+   windows (never longer than `redline.rules.MAX_WINDOW`).
+2. Every playbook rule is matched in every window (`redline.rules.find`): phrases, expressions
+   and fuzzy phrases, then the conditions: whose right or duty it is (`actor`, from the party
+   names `redline.parties` found), the figure it carries (`numeric`) and words that neutralise
+   it (`unless`, `unless_anywhere`). One finding per rule per window; its span is the operative
+   words, its clause the innermost clause holding them.
+3. Required topics (`required:`) the agreement never addresses become findings with no span and
+   a clause to insert (`replace="insert"`, `insert_after` the last clause of the main part).
+4. Where findings overlap, the more severe one makes the change and the others become comments.
+
+Verdict per topic: "unacceptable" when a high or medium finding (or a rule marked
+`verdict: unacceptable`) hits it, "fallback" when only low ones do, "acceptable" when the topic is
+addressed without a finding, "missing" when a required topic is absent, else "silent".
+
+Risk score (0-100): each finding weighs by severity (high 10, medium 5, low 2; a missing
+required topic counts like a finding of its severity); the sum S maps to round(100*S/(S+50)),
+so five high findings score 50 and the score approaches 100 as one-sided terms pile up.
+"""
 
 from __future__ import annotations
 
+import bisect
+import re
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from redline import rules as _rules
+from redline.model import Agreement, Finding, MarketEntry, Parties
+from redline.spans import clause_text, quote as _quote
+
+WEIGHTS = {"high": 10, "medium": 5, "low": 2}
+RANK = {"high": 3, "medium": 2, "low": 1}
+_VERDICT_ORDER = {"acceptable": 0, "fallback": 1, "unacceptable": 2, "missing": 3, "silent": 4}
+
+
+# ---------------------------------------------------------------------------------------------
+# Playbook access
+
+
+def playbook_rules(playbook) -> Tuple[Dict[str, str], tuple, tuple]:
+    """Return (positions, rules, requirements) of `playbook` (read from its file if not loaded)."""
+    rules = tuple(getattr(playbook, "rules", ()) or ())
+    required = tuple(r for r in (getattr(playbook, "required", ()) or ()) if isinstance(r, _rules.Requirement))
+    positions = dict(getattr(playbook, "positions", {}) or {})
+    if not rules and not required and getattr(playbook, "path", ""):
+        try:
+            positions, rules, required = _rules.load_review_file(playbook.path)
+        except Exception:  # the loader reports playbook errors; nothing to review here
+            return positions, (), ()
+    return positions, rules, required
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def compiled_for(parties: Parties) -> _rules.Compiled:
+    """Return the rule compiler for these party names."""
+    key = (parties.provider_aliases or (parties.provider,), parties.customer_aliases or (parties.customer,))
+    hit = _COMPILED.get(key)
+    if hit is None:
+        if len(_COMPILED) > 32:
+            _COMPILED.clear()
+        hit = _COMPILED[key] = _rules.Compiled(*key)
+    return hit
+
+
+_COMPILED: Dict[tuple, _rules.Compiled] = {}
+
+
+def blank_furniture(agreement: Agreement) -> str:
+    """Return the agreement's text with furniture replaced by spaces (same offsets)."""
+    text = agreement.text
+    if not agreement.furniture:
+        return text
+    chars = list(text)
+    for f in agreement.furniture:
+        for i in range(max(0, f.start), min(len(chars), f.end)):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+class _ClauseIndex:
+    """Innermost clause holding an offset."""
+
+    def __init__(self, agreement: Agreement) -> None:
+        self.clauses = sorted(agreement.clauses, key=lambda c: (c.start, -c.end))
+        self.starts = [c.start for c in self.clauses]
+
+    def at(self, pos: int):
+        i = bisect.bisect_right(self.starts, pos) - 1
+        best = None
+        while i >= 0:
+            c = self.clauses[i]
+            if c.start <= pos < c.end and (best is None or c.level > best.level
+                                           or (c.level == best.level and c.start > best.start)):
+                best = c
+                if not c.children:
+                    break
+            if pos - c.start > 400000:
+                break
+            i -= 1
+        return best
+
+
+_WE = re.compile(r"\{(provider|customer)\}(['’]s)?")
+_OBJECT = re.compile(r"(?:\b(?:to|from|by|with|against|for|of|on|upon|and|or|than|notify|inform|pay|"
+                     r"indemnify|defend|give|provide|owe)\s+)$", re.I)
+
+
+def fill(template: str, parties: Parties) -> str:
+    """Return `template` with {provider}/{customer} replaced by the agreement's own names.
+
+    Where the agreement is drafted "we"/"you", the provider is "we"/"us"/"our" and the customer
+    "you"/"your", capitalised at the start of a sentence.
+    """
+    we_you = "we" in {a.lower() for a in parties.provider_aliases} and \
+        "you" in {a.lower() for a in parties.customer_aliases}
+
+    def sub(m: "re.Match[str]") -> str:
+        role, poss = m.group(1), m.group(2)
+        if not we_you:
+            name = parties.provider if role == "provider" else parties.customer
+            return name + (poss or "")
+        before = template[:m.start()]
+        if poss:
+            word = "our" if role == "provider" else "your"
+        elif role == "customer":
+            word = "you"
+        else:
+            word = "us" if _OBJECT.search(before) else "we"
+        if not before.strip() or re.search(r"[.!?:]\s*$", before) or re.search(r"\(\w\)\s*$", before) and False:
+            word = word.capitalize()
+        return word
+
+    return _WE.sub(sub, template)
+
+
+# ---------------------------------------------------------------------------------------------
+# Review
+
+
+def _hits(agreement: Agreement, rules: Sequence[_rules.Rule], comp: _rules.Compiled,
+          text: str) -> List[Tuple[_rules.Rule, _rules.Hit]]:
+    out: List[Tuple[_rules.Rule, _rules.Hit]] = []
+    spans = list(_rules.windows(text))
+    lowered = [text[s:e].lower() for s, e in spans]
+    for rule in rules:
+        keys = _rules.prefilter(rule)
+        for (s, e), low in zip(spans, lowered):
+            if keys and not any(k in low for k in keys):
+                continue
+            hits = _rules.find(rule, comp, text, s, e, text)
+            if hits:
+                out.append((rule, hits[0]))
+    return out
+
 
 def review(agreement, topics, parties, playbook):
-    """Return (findings, verdicts, risk_score)."""
-    return (), {}, 0
+    """Return (findings, verdicts, risk_score) for `agreement` reviewed against `playbook`."""
+    positions, rules, required = playbook_rules(playbook)
+    comp = compiled_for(parties)
+    text = blank_furniture(agreement)
+    index = _ClauseIndex(agreement)
+    raw = _hits(agreement, rules, comp, text)
+    findings: List[Finding] = []
+    used_ids: Dict[str, int] = {}
+    for rule, hit in sorted(raw, key=lambda rh: (rh[1].start, -RANK[rh[0].severity], rh[0].id)):
+        clause = index.at(hit.start)
+        fid = f"{rule.id}@{hit.start}"
+        used_ids[fid] = used_ids.get(fid, 0) + 1
+        if used_ids[fid] > 1:
+            fid += f"~{used_ids[fid]}"
+        findings.append(Finding(
+            id=fid, rule=rule.id, title=rule.title, topic=rule.topic, severity=rule.severity,
+            clause=clause.id if clause else None, start=hit.start, end=hit.end,
+            quote=_quote(agreement, hit.start, hit.end), why=rule.why, ask=rule.ask,
+            fallback=rule.fallback, comment=fill(rule.comment, parties),
+            proposal=fill(rule.proposal, parties), apply=rule.apply, replace=rule.replace))
+    findings = resolve_overlaps(findings, agreement)
+    missing = _missing(agreement, required, comp, text, parties)
+    findings.extend(missing)
+    verdicts = _verdicts(agreement, topics, playbook, positions, rules, required, findings)
+    return tuple(findings), verdicts, risk_score(findings)
+
+
+def resolve_overlaps(findings: Sequence[Finding], agreement: Optional[Agreement] = None) -> List[Finding]:
+    """Return `findings` where, among overlapping ones, only the most severe makes a change."""
+    from dataclasses import replace as _replace
+
+    def extent(f: Finding) -> Tuple[int, int]:
+        if f.replace == "clause" and agreement is not None and f.clause:
+            c = agreement.clause(f.clause)
+            return c.start, c.end
+        return f.start, f.end
+
+    ordered = sorted(findings, key=lambda f: (-RANK.get(f.severity, 0), f.start, f.rule))
+    kept: List[Tuple[int, int]] = []
+    out: Dict[str, Finding] = {}
+    for f in ordered:
+        s, e = extent(f)
+        if f.apply != "comment" and any(s < ke and ks < e for ks, ke in kept):
+            f = _replace(f, apply="comment")
+        elif f.apply != "comment":
+            kept.append((s, e))
+        out[f.id] = f
+    return sorted(out.values(), key=lambda f: (f.start, f.end, f.id))
+
+
+def _missing(agreement, required, comp, text, parties) -> List[Finding]:
+    out: List[Finding] = []
+    if not required:
+        return out
+    main = [c for c in agreement.clauses if c.level == 1]
+    after = main[-1].id if main else (agreement.clauses[-1].id if agreement.clauses else None)
+    sigs = [(s, e) for s, e in _rules.windows(text)]
+    for req in required:
+        lacking = [m for m in req.needs if not _present(m, comp, text, sigs)]
+        if not lacking:
+            continue
+        out.append(Finding(
+            id=f"{req.id}@missing", rule=req.id, title=req.title, topic=req.topic,
+            severity=req.severity, clause=None, start=None, end=None, quote="", why=req.why,
+            ask=req.ask, fallback="", comment=fill(req.comment, parties),
+            proposal=fill(req.clause, parties), apply="change+comment", replace="insert",
+            insert_after=after))
+    return out
+
+
+def _present(match: _rules.Match, comp, text: str, spans) -> bool:
+    probe = _rules.Rule("_", "_", "_", "low", match)
+    for s, e in spans:
+        if _rules.find(probe, comp, text, s, e, text):
+            return True
+    return False
+
+
+def _addressed(agreement, topics, playbook, topic_id: str) -> bool:
+    if topics:
+        for hits in topics.values():
+            if any(getattr(h, "id", None) == topic_id for h in hits):
+                return True
+        return False
+    try:
+        t = playbook.topic(topic_id)
+    except (KeyError, AttributeError):
+        return False
+    words = [w for w in (getattr(t, "name", ""), *getattr(t, "synonyms", ())) if w and len(w) > 3]
+    low = agreement.text.lower()
+    return any(w.lower() in low for w in words)
+
+
+def _verdicts(agreement, topics, playbook, positions, rules, required, findings) -> Dict[str, str]:
+    ids = list(dict.fromkeys([*positions, *(r.topic for r in rules), *(q.topic for q in required)]))
+    by_rule = {r.id: r for r in rules}
+    req_topics = {q.topic for q in required}
+    missing_topics = {f.topic for f in findings if f.start is None}
+    out: Dict[str, str] = {}
+    for tid in ids:
+        fs = [f for f in findings if f.topic == tid and f.start is not None]
+        if fs:
+            bad = any((by_rule.get(f.rule) and by_rule[f.rule].verdict == "unacceptable")
+                      or (f.severity in ("high", "medium")
+                          and not (by_rule.get(f.rule) and by_rule[f.rule].verdict == "fallback"))
+                      for f in fs)
+            out[tid] = "unacceptable" if bad else "fallback"
+        elif tid in missing_topics:
+            out[tid] = "unacceptable" if _addressed(agreement, topics, playbook, tid) else "missing"
+        elif _addressed(agreement, topics, playbook, tid):
+            out[tid] = "acceptable"
+        else:
+            out[tid] = "missing" if tid in req_topics else "silent"
+    return out
+
+
+def risk_score(findings: Iterable[Finding]) -> int:
+    """Return the 0-100 risk score of `findings` (see the module docstring for the weighting)."""
+    total = sum(WEIGHTS.get(f.severity, 0) for f in findings)
+    return int(round(100.0 * total / (total + 50.0))) if total else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Market
 
 
 def market(analyses, playbook):
-    """Return {topic: MarketEntry}."""
-    return {}
+    """Return {topic: MarketEntry}: per topic, the loaded agreement best for the customer, quoted."""
+    out: Dict[str, MarketEntry] = {}
+    analyses = list(analyses)
+    topic_ids: List[str] = []
+    for a in analyses:
+        for tid in a.verdicts:
+            if tid not in topic_ids:
+                topic_ids.append(tid)
+    for tid in topic_ids:
+        best = None
+        for i, a in enumerate(analyses):
+            verdict = a.verdicts.get(tid, "silent")
+            if verdict in ("missing", "silent"):
+                continue
+            weight = sum(WEIGHTS.get(f.severity, 0) for f in a.findings if f.topic == tid)
+            key = (_VERDICT_ORDER[verdict], weight, i)
+            if best is None or key < best[0]:
+                best = (key, a)
+        if best is None:
+            out[tid] = MarketEntry(best=None)
+            continue
+        a = best[1]
+        clause_id, words = _best_quote(a, tid)
+        out[tid] = MarketEntry(best=a.path, quote=words, clause=clause_id)
+    return out
+
+
+def _best_quote(analysis, topic_id: str) -> Tuple[Optional[str], str]:
+    agreement = analysis.agreement
+    best = None
+    for cid, hits in (analysis.topics or {}).items():
+        for h in hits:
+            if getattr(h, "id", None) == topic_id and (best is None or h.score > best[0]):
+                best = (h.score, cid)
+    if best is not None:
+        try:
+            c = agreement.clause(best[1])
+        except KeyError:
+            return None, ""
+        words = " ".join(clause_text(agreement, c, own=True).split())
+        return c.id, words[:400] + ("…" if len(words) > 400 else "")
+    fs = [f for f in analysis.findings if f.topic == topic_id and f.start is not None]
+    if fs:
+        return fs[0].clause, fs[0].quote
+    return None, ""

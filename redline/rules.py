@@ -138,7 +138,13 @@ def _line(node) -> Optional[int]:
 
 
 def _fail(path, node, key: str, expected: str) -> PlaybookError:
-    return PlaybookError(f"`{key}`: {expected}", path=str(path) if path else None, line=_line(node),
+    line = None
+    last = key.rsplit(".", 1)[-1]
+    if hasattr(node, "line_of") and isinstance(node, Mapping) and last in node:
+        line = node.line_of(last)
+    if not line:
+        line = _line(node)
+    return PlaybookError(f"key '{key}' {expected}", path=str(path) if path else None, line=line,
                          hint="fix the playbook and load it again")
 
 
@@ -181,9 +187,7 @@ def _expand_for_check(pattern: str) -> str:
     return pattern
 
 
-def _unbounded(op, av) -> bool:
-    return op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None)) \
-        and av[1] is _sre_c.MAXREPEAT
+_REPEATS = tuple(x for x in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None)) if x)
 
 
 def _first_chars(items) -> Optional[set]:
@@ -209,24 +213,24 @@ def _first_chars(items) -> Optional[set]:
     return None
 
 
-def _risky(items, inside_unbounded: bool) -> Optional[str]:
+def _risky(items, inside: bool) -> Optional[str]:
+    """Return why `items` could backtrack without bound; `inside` = within a repeat of max > 1."""
     for op, av in items:
-        if op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) or op is getattr(_sre_c, "POSSESSIVE_REPEAT", object()):
-            unb = _unbounded(op, av)
-            if unb and inside_unbounded:
-                return "a repeated part inside another repeated part (like (a+)+)"
-            body = av[2]
-            if unb or inside_unbounded:
-                sub = _risky(body, True)
-            else:
-                sub = _risky(body, inside_unbounded)
+        if op in _REPEATS:
+            repeats = av[1] is _sre_c.MAXREPEAT or av[1] > 1
+            if repeats and inside and (av[1] is _sre_c.MAXREPEAT or av[1] > 1):
+                return "a repeated part inside another repeated part (like (a+)+ or (a+){2,9})"
+            body = list(av[2])
+            sub = _risky(body, inside or repeats)
             if sub:
                 return sub
-            if unb or inside_unbounded:
-                # alternatives inside a repetition must start differently: (a|a)* backtracks
+            if repeats:
                 for bop, bav in body:
                     if bop is _sre_c.SUBPATTERN:
-                        bop, bav = _only_branch(bav[-1])
+                        inner = list(bav[-1])
+                        if len(inner) != 1:
+                            continue
+                        bop, bav = inner[0]
                     if bop is _sre_c.BRANCH:
                         seen: set = set()
                         for alt in bav[1]:
@@ -235,28 +239,21 @@ def _risky(items, inside_unbounded: bool) -> Optional[str]:
                                 return "a repeated choice whose alternatives can start alike (like (a|a)*)"
                             seen |= first
         elif op is _sre_c.SUBPATTERN:
-            sub = _risky(av[-1], inside_unbounded)
+            sub = _risky(av[-1], inside)
             if sub:
                 return sub
         elif op is _sre_c.BRANCH:
             for alt in av[1]:
-                sub = _risky(alt, inside_unbounded)
+                sub = _risky(alt, inside)
                 if sub:
                     return sub
         elif op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
-            sub = _risky(av[1], inside_unbounded)
+            sub = _risky(av[1], inside)
             if sub:
                 return sub
         elif op is _sre_c.GROUPREF:
             return "a back-reference"
     return None
-
-
-def _only_branch(items):
-    items = list(items)
-    if len(items) == 1:
-        return items[0]
-    return (None, None)
 
 
 def check_regex(pattern: str) -> Optional[str]:
@@ -268,7 +265,25 @@ def check_regex(pattern: str) -> Optional[str]:
     except re.error as exc:
         return f"does not compile ({exc})"
     why = _risky(list(parsed), False)
+    if why is None:
+        why = _textual_alternation(probe)
     return why
+
+
+_GROUP_REPEATED = re.compile(r"\((?:\?:)?((?:[^()\\]|\\.)*)\)(?:[*+]|\{\d*,\d*\}|\{\d{2,}\})")
+
+
+def _textual_alternation(pattern: str) -> Optional[str]:
+    """Refuse a repeated group whose written alternatives repeat or start alike ((a|a)*)."""
+    for m in _GROUP_REPEATED.finditer(pattern):
+        alts = re.split(r"(?<!\\)\|", m.group(1))
+        if len(alts) < 2:
+            continue
+        firsts = [a[:2] if a.startswith("\\") else a[:1] for a in alts]
+        if any(not f or f in (".", "\\w", "\\s", "\\S", "\\W", "[") for f in firsts) \
+                or len(set(f.lower() for f in firsts)) < len(firsts):
+            return "a repeated choice whose alternatives can start alike (like (a|a)*)"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,6 +396,12 @@ def load_review(node, path, required=None, topic_ids=None):
     `node` is the `review:` mapping (topic id -> {position, rules}); `required` the `required:`
     list. `topic_ids`, when given, is the set of known topic ids (an unknown one is an error).
     """
+    if isinstance(node, Mapping) and required is None and ("topics" in node or "review" in node
+                                                            or "required" in node or "name" in node):
+        root = node
+        node, required = root.get("review"), root.get("required")
+        if topic_ids is None and isinstance(root.get("topics"), (list, tuple)):
+            topic_ids = {t.get("id") for t in root["topics"] if isinstance(t, Mapping)}
     positions: Dict[str, str] = {}
     rules: List[Rule] = []
     seen: Dict[str, str] = {}
@@ -433,7 +454,7 @@ def load_review_file(path):
         raise PlaybookError(f"cannot read the playbook: {exc.strerror}", path=str(path)) from None
     except yaml.YAMLError as exc:
         raise PlaybookError(f"not valid YAML: {exc}", path=str(path)) from None
-    return load_review(data.get("review"), path, data.get("required"))
+    return load_review(data, path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -487,7 +508,7 @@ class Compiled:
     def subject(self, window: str, pos: int) -> Optional[str]:
         """Return the role of the nearest party named before `pos` in `window` (the doer)."""
         best = None
-        lo = max(0, pos - 160)
+        lo = max(0, pos - 250)
         for m in self.pattern("{party}").finditer(window, lo, pos + 1):
             if m.start() <= pos:
                 best = m
@@ -595,6 +616,68 @@ def _trim(text: str, s: int, e: int) -> Tuple[int, int]:
     return s, e
 
 
+_LITERALS: Dict[str, Tuple[str, ...]] = {}
+
+
+def _runs(items) -> Tuple[str, ...]:
+    """Return the best mandatory literal alternatives of parsed `items` (lower-case), or ()."""
+    best: Tuple[str, ...] = ()
+    run: List[str] = []
+
+    def consider(cands: Tuple[str, ...]) -> None:
+        nonlocal best
+        if cands and min(len(c) for c in cands) >= 3:
+            if not best or min(len(c) for c in cands) > min(len(c) for c in best):
+                best = cands
+
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            run.append(chr(av).lower())
+            continue
+        consider(("".join(run),) if run else ())
+        run = []
+        if op is _sre_c.SUBPATTERN:
+            consider(_runs(av[-1]))
+        elif op is _sre_c.BRANCH:
+            alts = [_runs(a) for a in av[1]]
+            if alts and all(alts):
+                consider(tuple(x for a in alts for x in a))
+        elif op in _REPEATS and av[0] >= 1:
+            consider(_runs(av[2]))
+    consider(("".join(run),) if run else ())
+    return best
+
+
+def literals(pattern: str) -> Tuple[str, ...]:
+    """Return words one of which every match of `pattern` contains (lower-case), or () if none."""
+    hit = _LITERALS.get(pattern)
+    if hit is None:
+        probe = pattern
+        for ph in PLACEHOLDERS:
+            probe = probe.replace(ph, r"(?:\w+)")
+        try:
+            hit = _runs(list(_sre_parse.parse(probe)))
+        except re.error:
+            hit = ()
+        _LITERALS[pattern] = hit
+    return hit
+
+
+def prefilter(rule: Rule) -> Tuple[str, ...]:
+    """Return words one of which any window matching `rule` contains, or () when unknown."""
+    words: List[str] = []
+    for p in rule.match.phrases:
+        words.append(max(p.lower().split(), key=len))
+    for r in rule.match.regex:
+        lits = literals(r)
+        if not lits:
+            return ()
+        words.extend(lits)
+    if rule.match.fuzzy:
+        return ()
+    return tuple(dict.fromkeys(words))
+
+
 def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
          whole: Optional[str] = None) -> List[Hit]:
     """Return the rule's hits in `text[start:end]` (absolute offsets), conditions applied."""
@@ -603,32 +686,36 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
     for u in m.unless:
         if comp.pattern(u).search(window):
             return []
-    raw: List[Tuple[int, int, Optional[str]]] = []
+    raw: List[Tuple[int, int, Optional[str], str]] = []
     for p in m.phrases:
         for hit in comp.phrase(p).finditer(window):
-            raw.append((hit.start(), hit.end(), None))
+            raw.append((hit.start(), hit.end(), None, "free"))
     for r in m.regex:
+        kind = "party" if "{party}" in r else ("fixed" if "{provider}" in r or "{customer}" in r else "free")
         for hit in comp.pattern(r).finditer(window):
             if hit.end() == hit.start():
                 continue
             actor = hit.groupdict().get("actor")
-            raw.append((hit.start(), hit.end(), comp.role(actor) if actor else None))
+            raw.append((hit.start(), hit.end(), comp.role(actor) if actor else None, kind))
     for f in m.fuzzy:
         if len(window) < len(f) // 2:
             continue
         al = fuzz.partial_ratio_alignment(f.lower(), window.lower(), score_cutoff=m.threshold)
         if al is not None and al.dest_end > al.dest_start:
-            raw.append((al.dest_start, al.dest_end, None))
+            raw.append((al.dest_start, al.dest_end, None, "free"))
     out: List[Hit] = []
-    for s, e, actor in sorted(raw):
+    for s, e, actor, kind in sorted(raw, key=lambda r: (r[0], -r[1])):
         if out and s < out[-1].end - start:
             continue
+        who = actor
         if m.actor and m.actor != "either":
-            who = actor or comp.subject(window, s)
-            if who != m.actor:
+            if kind == "party" and actor != m.actor:
                 continue
-        else:
-            who = actor
+            if kind == "free":
+                verb = _VERB.search(window, s, e)
+                who = comp.subject(window, verb.start() if verb else s)
+                if who is not None and who != m.actor:
+                    continue
         if m.numeric is not None:
             q = quantity(m.numeric.quantity, window, s, e)
             if q is None or not m.numeric.holds(q[0]):
@@ -645,6 +732,10 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
             if comp.pattern(u).search(whole):
                 return []
     return out
+
+
+_VERB = re.compile(r"\b(?:may|shall|will|must|can|agrees?|has|have|disclaims?|makes?|reserves?|"
+                   r"assumes?|accepts?|waives?|is|are)\b", re.I)
 
 
 def present(match: Match, comp: Compiled, text: str) -> bool:
