@@ -214,11 +214,12 @@ _DAYS = r"(?P<n>%s)\s*(?:calendar\s+|business\s+|working\s+)?days?\b" % NUM
 def _payment_due(tx: _Text) -> KeyTerm:
     cands = []
     for s, e, chunk in _sentences(tx, r"\b(?:due|paid|payable|pay)\b",
-                                  avoid=r"disputed|resolved|determin|deposit|credit|refund|withh[oe]ld|"
-                                        r"interest|late|past due|overdue|terminat|cancel"):
+                                  avoid=r"\bdisputed|resolved|determin|deposit|service\s+credit|credit\s+(?:approval|"
+                                        r"limit|check)|refund|withh[oe]ld|interest|\blate\b|past due|overdue|"
+                                        r"terminat|cancel"):
         if not re.search(r"invoice|payment|fees|charges|amounts|bill", chunk, re.I):
             continue
-        m = re.search(r"(?:due|paid|payable)[^.;]{0,60}?(?:within\s+)?" + _DAYS +
+        m = re.search(r"(?:due|paid|payable|\bpay|remit)[^.;]{0,60}?(?:within\s+)?" + _DAYS +
                       r"\s*(?:after|of|from|following|upon)\s+(?:the\s+)?(?:date\s+of\s+)?"
                       r"(?:receipt|the\s+invoice|invoice|billing|the\s+date)", chunk, re.I)
         if m is None:
@@ -287,8 +288,10 @@ def _initial_term(tx: _Text) -> KeyTerm:
             r"(?:a\s+period\s+of\s+|an?\s+(?:initial\s+)?(?:term|period)\s+of\s+)?" + _PERIOD),
         (2, r"\b" + _PERIOD + r"\s+initial\s+(?:service\s+)?term"),
         (1, r"\b(?:term|service\s+term)\s+(?:of|is)\s+" + _PERIOD),
+        (1, r"(?:lasts?|runs?|continues?)\s+for\s+(?:a\s+period\s+of\s+|an?\s+)?" + _PERIOD),
     ]
-    for s, e, chunk in _sentences(tx, r"\bterm\b|\bcontinue\s+for\b|\bperiod\s+of\b",
+    for s, e, chunk in _sentences(tx, r"\bterm\b|\bcontinues?\s+for\b|\bperiod\s+of\b|\blasts?\s+for\b|"
+                                      r"\bruns?\s+for\b",
                                   avoid=r"confidential|surviv|warrant|licen[cs]e|after\s+the\s+"
                                         r"(?:end|expiration)|retain|store|beta"):
         for rank, pat in pats:
@@ -301,10 +304,10 @@ def _initial_term(tx: _Text) -> KeyTerm:
     return _choose("initial_term", cands)
 
 
-_AUTO = re.compile(r"(?:automatically|auto[- ])\s*renew|renew\s+automatically|shall\s+renew|will\s+renew|"
+_AUTO = re.compile(r"(?:automatically|auto[- ])\s*renew|renew(?:s|ed)?\s+automatically|shall\s+renew|will\s+renew|"
                    r"(?:continue|renew)\s+(?:on\s+a\s+)?month[- ]to[- ]month|evergreen", re.I)
-_NO_AUTO = re.compile(r"(?:shall|will)\s+not\s+(?:be\s+)?(?:automatically\s+)?renew|no\s+automatic\s+renewal|"
-                      r"not\s+renew\s+automatically", re.I)
+_NO_AUTO = re.compile(r"(?:shall|will|does|do)\s+not\s+(?:be\s+)?(?:automatically\s+)?renew|no\s+automatic\s+renewal|"
+                      r"not\s+(?:be\s+)?renew(?:ed)?\s+automatically", re.I)
 
 
 def _renewal(tx: _Text) -> Tuple[KeyTerm, KeyTerm]:
@@ -346,7 +349,8 @@ _CUSTOMER_SUBJECT = re.compile(
     r"city|county|company)\b[^.;]{0,60}?\b(?:may|can|shall\s+have\s+the\s+right\s+to|has\s+the\s+"
     r"right\s+to|is\s+entitled\s+to)\s+(?:\w+\s+){0,3}?(?:terminate|cancel|end)|"
     r"may\s+be\s+(?:terminated|cancelled|canceled)\s+by\s+(?:either\s+party|customer|you|the\s+customer)|"
-    r"until\s+terminated\s+by\s+either\s+party", re.I)
+    r"until\s+terminated\s+by\s+either\s+party|"
+    r"\b(?:customer|you|client|subscriber|licensee|buyer|purchaser)\s+(?:cancels?|terminates?)\b", re.I)
 _NOTICE_DAYS = [
     re.compile(r"(?P<n>%s)\s*(?:calendar\s+|business\s+)?days?['’]?\s*(?:\(\d+\)\s*)?(?:prior\s+|advance\s+)?"
                r"(?:written\s+)?(?:notice|notification)" % NUM, re.I),
@@ -354,6 +358,7 @@ _NOTICE_DAYS = [
                r"a\s+minimum\s+of)\s+(?P<n>%s)\s*(?:calendar\s+|business\s+)?days?" % NUM, re.I),
     re.compile(r"(?:upon|on|with|by\s+giving|by\s+providing)\s+(?:at\s+least\s+|not\s+less\s+than\s+)?"
                r"(?P<n>%s)\s*(?:calendar\s+|business\s+)?days?\b" % NUM, re.I),
+    re.compile(r"at\s+least\s+(?P<n>%s)\s*(?:calendar\s+|business\s+)?days?\s+(?:before|prior\s+to)" % NUM, re.I),
 ]
 
 
@@ -407,7 +412,7 @@ def _nonrenewal_notice(tx: _Text) -> KeyTerm:
 
 
 _CAP_PHRASE = re.compile(
-    r"(?:shall|will)\s+(?:not\s+exceed|be\s+limited\s+to|in\s+no\s+event\s+exceed)|"
+    r"(?:shall|will|may)\s+(?:not\s+|in\s+no\s+event\s+|never\s+)?(?:exceed|be\s+limited\s+to|be\s+more\s+than)|"
     r"(?:not|never)\s+(?:to\s+)?exceed|limited\s+to|capped\s+at|no\s+greater\s+than|in\s+excess\s+of", re.I)
 
 
@@ -429,7 +434,10 @@ def _norm_cap(value: str) -> str:
     m = re.search(r"(?P<n>%s)[\s-]*\(?\s*(?:\d+\s*\)\s*)?(?:calendar\s+)?months?" % NUM, v)
     if m and re.search(r"preced|prior|before|previous|last|immediately", v):
         n = _int(m.group("n"))
-        return f"{n} months' fees"
+        times = re.match(r"\s*(?:the\s+)?(?P<k>%s|\d+(?:\.\d+)?)\s*(?:times|x)\b" % NUM, v)
+        k = parse_number(times.group("k")) if times else None
+        prefix = f"{k:g}x " if k and k != 1 else ""
+        return f"{prefix}{n} months' fees"
     m = re.search(r"\$\s?[\d,]+(?:\.\d+)?(?:\s*(?:million|thousand))?", v)
     if m:
         return m.group(0).replace(" ", "")
@@ -474,24 +482,35 @@ def _sla_uptime(tx: _Text) -> KeyTerm:
             found.append((m.group(1) + "%", s + m.start(), s + m.end()))
     if not found:
         return KeyTerm(name="sla_uptime", value=None)
-    values: List[str] = []
-    for v, _, _ in found:
-        if v not in values:
-            values.append(v)
-    start, end = found[0][1], found[0][2]
-    first = _cand(tx, values, values, start, end)
-    return _term("sla_uptime", first)
+    groups = {"exhibit": [], "master": []}
+    for item in found:
+        order, kind = tx.part_kind(item[1])
+        groups["exhibit" if kind in _EXHIBIT_KINDS and order > 0 else "master"].append(item)
+    main = groups["exhibit"] or groups["master"]
+    other = groups["master"] if groups["exhibit"] else []
+
+    def as_cand(items):
+        values: List[str] = []
+        for v, _, _ in items:
+            if v not in values:
+                values.append(v)
+        return _cand(tx, values, values, items[0][1], items[0][2])
+
+    best = as_cand(main)
+    alts = [as_cand(other)] if other and set(as_cand(other).value) != set(best.value) else []
+    return _term("sla_uptime", best, alts)
 
 
 def _credit_cap(tx: _Text) -> KeyTerm:
     cands = []
     for s, e, chunk in _sentences(tx, r"credit"):
-        if not re.search(r"(?:total|aggregate|maximum|cumulative|all)\s+(?:\w+\s+){0,3}credits?|credits?\s+"
-                         r"(?:shall|will|may)\s+(?:not|in\s+no\s+event)|in\s+no\s+event\s+shall\s+(?:the\s+)?"
-                         r"(?:total|aggregate|amount)", chunk, re.I):
+        if not re.search(r"(?:total|aggregate|maximum|cumulative|all)\s+(?:\w+\s+){0,3}credits?|credits?\b[^.;]{0,60}?"
+                         r"\b(?:shall|will|may|must)\s+(?:not|never|in\s+no\s+event)|in\s+no\s+event\s+shall\s+"
+                         r"(?:the\s+)?(?:total|aggregate|amount)|up\s+to\s+(?:a\s+)?maximum", chunk, re.I):
             continue
-        m = re.search(r"(?:not|never|in\s+no\s+event)\s+(?:\w+\s+){0,12}?exceed|capped\s+at|limited\s+to|"
-                      r"(?:maximum|max\.?)\s+(?:of\s+)?(?=\d)", chunk, re.I)
+        m = re.search(r"(?:not|never|in\s+no\s+event)\s+(?:\w+\s+){0,12}?(?:exceed|be\s+more\s+than|be\s+greater\s+"
+                      r"than)|capped\s+at|limited\s+to|up\s+to\s+(?:a\s+)?maximum\s+of|(?:maximum|max\.?)\s+(?:of\s+)?"
+                      r"(?=\d)", chunk, re.I)
         if not m:
             continue
         value, a, b = _cap_value(chunk, m)
@@ -515,7 +534,7 @@ def _dispute_window(tx: _Text) -> KeyTerm:
     cands = []
     after_party = re.compile(r"^[^.;]{0,30}?after\s+(?:\w+\s+){1,3}(?:provides|gives|notifies|sends|"
                              r"determines|resolves)", re.I)
-    for s, e, chunk in _sentences(tx, r"disput|claims?\s+(?:must|shall)", avoid=r"arbitra|mediat"):
+    for s, e, chunk in _sentences(tx, r"disput|challenge|contest|claims?\s+(?:must|shall)", avoid=r"arbitra|mediat"):
         if not re.search(r"invoice|charge|bill|fees|amount", chunk, re.I):
             continue
         found = None
@@ -526,10 +545,11 @@ def _dispute_window(tx: _Text) -> KeyTerm:
             before = chunk[max(0, m.start() - 140):m.start()]
             if re.match(r"\s*(?:after|of|from|following)\s+(?:the\s+)?(?:date\s+of\s+|receipt\s+of\s+|"
                         r"issuance\s+of\s+)?(?:the\s+|such\s+|an?\s+|that\s+)?(?:invoice|receipt|bill|"
-                        r"statement)", tail, re.I) and re.search(r"disput|claim", before, re.I):
+                        r"statement)", tail, re.I) and re.search(r"disput|claim|challenge|contest", before, re.I):
                 found = (m, 2)
                 break
-            if re.search(r"disput\w*(?:(?!notwithstanding)[^.;]){0,120}$", before, re.I) and found is None:
+            if re.search(r"(?:disput|challeng|contest)\w*(?:(?!notwithstanding)[^.;]){0,120}$", before, re.I) \
+                    and found is None:
                 found = (m, 1)
         if found:
             m, rank = found
@@ -560,20 +580,19 @@ def _governing_law(tx: _Text) -> KeyTerm:
     return _choose("governing_law", cands)
 
 
+_PLACE = r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3}(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?"
+_COURTS = re.compile(r"(?P<v>(?:(?:state|federal)\s+(?:and|or)\s+(?:state|federal)\s+|federal\s+|state\s+)?courts?\s+"
+                     r"(?:located\s+|sitting\s+)?(?:in|of|for)\s+(?:the\s+)?(?P<p>" + _PLACE + r"))")
+
+
 def _forum(tx: _Text) -> KeyTerm:
     cands = []
     for s, e, chunk in _sentences(tx, r"court|venue|jurisdiction|arbitrat"):
-        m = re.search(r"(?:exclusive\s+)?(?:jurisdiction|venue)[^.;]{0,80}?(?P<v>(?:state\s+(?:and|or)\s+"
-                      r"federal\s+|federal\s+(?:and|or)\s+state\s+)?courts?\s+(?:located\s+|sitting\s+)?"
-                      r"(?:in|of|for)\s+(?:the\s+)?[A-Z][^.;]{2,80}?)(?=[.;,]|\s+(?:and|for|with|to)\s)", chunk)
-        if m is None:
-            m = re.search(r"(?P<v>(?:state\s+(?:and|or)\s+federal\s+)?courts?\s+(?:located\s+|sitting\s+)?in\s+"
-                          r"[A-Z][^.;,]{2,60})[^.;]{0,60}?(?:exclusive|jurisdiction|venue)", chunk)
-        if m:
-            v = re.sub(r"\s+", " ", m.group("v")).strip()
-            place = re.sub(r"^(?:state\s+(?:and|or)\s+federal\s+|federal\s+(?:and|or)\s+state\s+)?courts?\s+"
-                           r"(?:located\s+|sitting\s+)?(?:in|of|for)\s+(?:the\s+)?", "", v, flags=re.I)
-            cands.append(_cand(tx, v, f"courts of {place}", s + m.start("v"), s + m.end("v"), rank=2))
+        m = _COURTS.search(chunk)
+        if m and re.search(r"exclusive|jurisdiction|venue|submit|brought|bring\s+suit|\bsue\b", chunk, re.I):
+            place = re.sub(r"\s+(?:have|has|shall|will)$", "", m.group("p")).strip(" ,.")
+            v = re.sub(r"\s+", " ", chunk[m.start("v"):m.start("p") + len(place)]).strip()
+            cands.append(_cand(tx, v, f"courts of {place}", s + m.start("v"), s + m.start("v") + len(v), rank=2))
             continue
         m = re.search(r"(?P<v>(?:binding\s+|final\s+)*arbitration\b[^.;,]{0,100})", chunk, re.I)
         if m and re.search(r"(?:shall|will|must)\s+be\s+(?:resolved|settled|decided|submitted)|submit\s+"

@@ -143,7 +143,7 @@ def find(agreement: Agreement) -> Tuple[XRef, ...]:
         if i >= 0 and heads[i][0] <= start < max(heads[i][1], heads[i][0] + 1):
             continue  # the clause's own number ("ARTICLE 5. ..."), not a reference
         line_start = text.rfind("\n", 0, start) + 1
-        if not text[line_start:start].strip() and re.match(r"(?:ARTICLE|Article|SECTION)\s+\S+\.?\s+[A-Z]",
+        if not text[line_start:start].strip() and re.match(r"(?:ARTICLE|Article|SECTION|Section)\s+\S+\.?\s+[A-Z]",
                                                           text[start:start + 60]):
             continue  # a heading at the start of a line
         before = text[max(0, start - 24):start]
