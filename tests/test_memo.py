@@ -5,10 +5,7 @@ exercises the parts the engine may not fill yet (findings, market, key terms, lo
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import docx
@@ -261,7 +258,7 @@ def test_synthetic_review_fills_every_section(analysis, playbook, tmp_path):
     numbered = [a for a in an.agreements if a.agreement.clauses and a.agreement.clauses[0].number]
     for item in numbered:
         num = item.agreement.clauses[0].number.strip().rstrip(".")
-        assert num in cells
+        assert num.lower() in cells.lower()
     # Appendix tables: open items, dangling references, defined-term problems.
     heads = {t.rows[0].cells[0].text for t in document.tables}
     assert {"Key term", "Topic", "Shade"} <= heads
@@ -302,37 +299,14 @@ def test_outputs_are_safe(analysis, tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# LibreOffice
-
-
-def _soffice():
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def _to_pdf(docx_path: Path, out_dir: Path) -> Path:
-    try:
-        import libreoffice  # the shared helper (tests/libreoffice.py), when it exists
-        convert = getattr(libreoffice, "docx_to_pdf", None)
-    except ImportError:
-        convert = None
-    if convert is not None:
-        return Path(convert(docx_path, out_dir))
-    profile = out_dir / "lo-profile"
-    subprocess.run([_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(out_dir), str(docx_path)],
-                   check=True, capture_output=True, timeout=180)
-    return out_dir / (docx_path.stem + ".pdf")
+# LibreOffice (one headless instance per session: the `libreoffice` fixture in conftest.py)
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_converts_the_memo_to_pdf(analysis, playbook, tmp_path):
-    if not _soffice():
-        if os.environ.get("REDLINE_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail("LibreOffice (soffice) is required but not installed")
-        pytest.skip("LibreOffice is not installed")
+def test_libreoffice_converts_the_memo_to_pdf(analysis, playbook, tmp_path, libreoffice):
     an = synthetic(analysis)
     memo = write_memo(an, tmp_path / "memo.docx", playbook=playbook)
-    pdf = _to_pdf(memo, tmp_path)
+    pdf = libreoffice.to_pdf(memo, tmp_path / "memo.pdf")
     from pypdf import PdfReader
 
     reader = PdfReader(str(pdf))
@@ -342,3 +316,6 @@ def test_libreoffice_converts_the_memo_to_pdf(analysis, playbook, tmp_path):
     text = " ".join(p.extract_text() for p in reader.pages)
     for name in H1:
         assert name in text
+    # Page numbers come from the footer's fields: the last page says "Page N of N".
+    n = len(reader.pages)
+    assert f"Page {n} of {n}" in reader.pages[-1].extract_text()
