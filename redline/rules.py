@@ -525,7 +525,7 @@ _NUMBER = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in _NUM_WOR
 _QTY = {
     "days": re.compile(r"\b(" + _NUMBER + r")(?:\s*\(\d+\))?[\s-]+(?:business\s+|calendar\s+|working\s+)?days?\b", re.I),
     "months": re.compile(r"\b(" + _NUMBER + r")(?:\s*\(\d+\))?[\s-]+(?:calendar\s+)?months?\b", re.I),
-    "monthly_rate": re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(?:percent\s+)?(?:per|a|each|every)?\s*(month|annum|year|annually|monthly)?", re.I),
+    "monthly_rate": re.compile(r"(\d+(?:\.\d+)?)\s*%\s*\)?\s*(?:percent\s+)?(?:per|a|each|every)?\s*(month|annum|year|annually|monthly)?", re.I),
 }
 _IMMEDIATE = re.compile(r"\b(?:immediately|upon\s+(?:receipt|activation|activating|invoice)|on\s+demand|in\s+advance|pre-?paid)\b", re.I)
 
@@ -692,11 +692,19 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
             raw.append((hit.start(), hit.end(), None, "free"))
     for r in m.regex:
         kind = "party" if "{party}" in r else ("fixed" if "{provider}" in r or "{customer}" in r else "free")
-        for hit in comp.pattern(r).finditer(window):
-            if hit.end() == hit.start():
-                continue
+        pat = comp.pattern(r)
+        pos = 0
+        while pos <= len(window):
+            hit = pat.search(window, pos)
+            if hit is None:
+                break
             actor = hit.groupdict().get("actor")
-            raw.append((hit.start(), hit.end(), comp.role(actor) if actor else None, kind))
+            if hit.end() > hit.start():
+                how = kind if actor or kind != "party" else "free"
+                raw.append((hit.start(), hit.end(), comp.role(actor) if actor else None, how))
+            # after a party-led match, look again from just after that party's name, so a later
+            # party in the same window ("you agree that we will ...") gets its own chance
+            pos = hit.start("actor") + 1 if actor else max(hit.end(), hit.start() + 1)
     for f in m.fuzzy:
         if len(window) < len(f) // 2:
             continue
