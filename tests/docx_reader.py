@@ -187,10 +187,15 @@ def read_docx(source: Union[str, bytes, "object"]) -> DocxView:
                                  if n.endswith((".xml", ".rels")))
     body = root.find(w("body"))
     paras = []
+    last_flags = []
     for p in body.iter(w("p")):
         if _para_of(p) is not None:
             continue  # a paragraph nested in a text box
         paras.append(_paragraph(p, problems))
+        nxt = p.getnext()
+        while nxt is not None and nxt.tag not in (w("p"), w("tbl"), w("sdt")):
+            nxt = nxt.getnext()
+        last_flags.append(nxt is None)
     counts = _check(root, problems)
     counts["paragraphs"] = len(paras)
     # marks on the last paragraph of the body / a cell are not allowed
@@ -208,7 +213,8 @@ def read_docx(source: Union[str, bytes, "object"]) -> DocxView:
         group_rej.append(rej)
         if mark in ("del", "moveFrom") and i < len(paras) - 1:
             continue
-        if "".join(group_rej).strip() and not "".join(group_acc).strip():
+        if ("".join(group_rej).strip() and not "".join(group_acc).strip()
+                and not last_flags[i]):  # the last mark of the body or a cell must stay
             problems.append(f"accepting leaves paragraph {i} empty: {''.join(group_rej)[:40]!r}")
         group_acc, group_rej = [], []
     comments: Dict[str, str] = {}

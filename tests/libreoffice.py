@@ -16,6 +16,7 @@ no body text). PDF conversion uses the same one-shot path.
 API (tests get a ready instance from the session fixture ``libreoffice`` in tests/conftest.py):
 
     lo = LibreOffice.start()          # raises LibreOfficeMissing when soffice / uno is absent
+    views = lo.open_many(paths)       # the same for several files, one conversion run for all
     view = lo.open(path)              # LOView: opened (bool), changes (tracked changes LibreOffice
                                       # counts; it merges adjacent ones), comments, text (as shown),
                                       # accepted / rejected (body text after Accept All / Reject All,
@@ -42,7 +43,7 @@ import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Dict, List, Optional
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 PROBE = Path(__file__).resolve().parent / "lo_probe.py"
@@ -175,44 +176,61 @@ class LibreOffice:
                                + (self._probe.stderr.read()[-500:] if self._probe.poll() is not None else ""))
         return json.loads(line)
 
-    def _convert(self, path, fmt: str) -> Optional[Path]:
-        """Convert `path` to `fmt` inside the session's soffice; return the file or None."""
+    def _convert(self, paths, fmt: str) -> Dict[str, Optional[Path]]:
+        """Convert `paths` to `fmt` in one one-shot soffice; return {str(path): file or None}."""
         out_dir = Path(tempfile.mkdtemp(prefix="redline-lo-conv-"))
+        paths = [Path(p).resolve() for p in paths]
         try:
             subprocess.run([soffice_path(), "--headless", "--nologo", "--norestore",
                             f"-env:UserInstallation=file://{self._profile}-convert", "--convert-to", fmt,
-                            "--outdir", str(out_dir), str(Path(path).resolve())],
+                            "--outdir", str(out_dir)] + [str(p) for p in paths],
                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, timeout=120)
+                           stderr=subprocess.DEVNULL, timeout=60 + 30 * len(paths))
         except subprocess.TimeoutExpired:
-            return None
-        made = list(out_dir.glob("*." + fmt.split(":")[0]))
-        return made[0] if made else None
+            pass
+        ext = fmt.split(":")[0]
+        out = {}
+        for p in paths:
+            made = out_dir / (p.stem + "." + ext)
+            out[str(p)] = made if made.exists() else None
+        return out
 
     def open(self, path) -> LOView:
         """Return what LibreOffice sees in the document at `path`."""
-        odt = self._convert(path, "odt")
-        if odt is None:
-            return LOView(opened=False, error="LibreOffice could not open or convert the file")
-        with zipfile.ZipFile(odt) as z:
-            content = z.read("content.xml")
-        changes = content.count(b"<text:changed-region ")
-        comments = content.count(b"<office:annotation ") + content.count(b"<office:annotation>")
-        shutil.rmtree(odt.parent, ignore_errors=True)
-        copy = Path(tempfile.mkdtemp(prefix="redline-lo-nc-")) / Path(path).name
-        copy.write_bytes(_without_comment_anchors(Path(path).read_bytes()))
-        try:
-            a = self._ask({"cmd": "open", "path": str(copy)})
-        finally:
-            shutil.rmtree(copy.parent, ignore_errors=True)
-        return LOView(opened=bool(a.get("opened")), changes=changes, comments=comments,
-                      text=a.get("text", ""), accepted=a.get("accepted", ""),
-                      rejected=a.get("rejected", ""), error=a.get("error", ""))
+        return self.open_many([path])[0]
+
+    def open_many(self, paths) -> List[LOView]:
+        """Return what LibreOffice sees in each document (one conversion run for all of them)."""
+        converted = self._convert(paths, "odt")
+        views = []
+        for path in paths:
+            odt = converted[str(Path(path).resolve())]
+            if odt is None:
+                views.append(LOView(opened=False, error="LibreOffice could not open or convert the file"))
+                continue
+            with zipfile.ZipFile(odt) as z:
+                content = z.read("content.xml")
+            changes = content.count(b"<text:changed-region ")
+            comments = content.count(b"<office:annotation ") + content.count(b"<office:annotation>")
+            copy = Path(tempfile.mkdtemp(prefix="redline-lo-nc-")) / Path(path).name
+            copy.write_bytes(_without_comment_anchors(Path(path).read_bytes()))
+            try:
+                a = self._ask({"cmd": "open", "path": str(copy)})
+            finally:
+                shutil.rmtree(copy.parent, ignore_errors=True)
+            views.append(LOView(opened=bool(a.get("opened")), changes=changes, comments=comments,
+                                text=a.get("text", ""), accepted=a.get("accepted", ""),
+                                rejected=a.get("rejected", ""), error=a.get("error", "")))
+        for made in converted.values():
+            if made is not None:
+                shutil.rmtree(made.parent, ignore_errors=True)
+                break
+        return views
 
     def to_pdf(self, path, pdf_path) -> Path:
         """Convert the document at `path` to PDF at `pdf_path`; return `pdf_path`."""
         out = Path(pdf_path).resolve()
-        made = self._convert(path, "pdf")
+        made = self._convert([path], "pdf")[str(Path(path).resolve())]
         if made is None:
             raise RuntimeError(f"LibreOffice could not convert {path} to PDF")
         shutil.move(str(made), str(out))
