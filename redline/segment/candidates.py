@@ -1,0 +1,236 @@
+"""Return the places where a clause may begin: numbers, capital headings with a colon, Markdown headings.
+
+Every candidate knows whether it starts a line, where its line ends, and its parsed number; the
+tree builder (`redline.segment.tree`) decides which candidates are clauses.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
+
+from redline.model import Document
+from redline.segment import headings
+from redline.segment.numbers import CANDIDATE, Token, parse_match, parse_number
+
+Span = Tuple[int, int]
+
+REFERENCE_WORDS = frozenset("""section sections article articles clause clauses paragraph paragraphs
+exhibit exhibits schedule schedules appendix appendices attachment attachments part parts item
+items table tables figure page pages and or to of in under per see through than no cfr c.f.r. usc
+u.s.c. title version rule rules step tier level form line annex chapter subsection subsections
+§ §§ sub-section sub-sections within by from with at about approximately up over""".split())
+_CAPS_COLON = re.compile(r"^[ \t]*(?P<h>[A-Z][^\n\r:]{1,90}?)[ \t]*:(?=[ \t]|\r?\n|$)", re.MULTILINE)
+_MD = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<h>[^\n\r]*?)[ \t#]*(?=\r?\n|$)", re.MULTILINE)
+_LINE_PREFIX = set(" \t#*>\u00a0")
+PREV_OK = set(".:!?)]”\"\n*|•●○·▪■◦")
+
+
+@dataclass
+class Candidate:
+    pos: int
+    """Where the clause would begin (the line's first non-blank character, or the number)."""
+    body: int
+    """First character after the number and the blanks that follow it."""
+    line_start: bool
+    line_end: int
+    token: Optional[Token]
+    kind: str = "num"
+    """"num", "caps" (ALL-CAPS heading with a colon) or "md" (Markdown heading without a number)."""
+    md_level: int = 0
+    auto: bool = False
+    """True for a number Word computes (not in the text)."""
+    level_hint: Optional[int] = None
+    heading_style: bool = False
+    prev_ok: bool = True
+    prev_alpha: bool = False
+    _heading: object = None
+
+    @property
+    def raw(self) -> Optional[str]:
+        return self.token.raw if self.token else None
+
+    def heading(self, text: str) -> Optional[headings.Heading]:
+        if self._heading is None:
+            if self.kind == "caps" or (self.heading_style and self.kind != "num"):
+                self._heading = False
+            elif self.heading_style:
+                e = self.line_end
+                s = self.body
+                while e > s and text[e - 1] in " \t.:":
+                    e -= 1
+                nxt = self.line_end
+                while nxt < len(text) and text[nxt] in "\r\n":
+                    nxt += 1
+                self._heading = headings.Heading(s, e, nxt, "line") if e > s else False
+            else:
+                item = self.token is not None and self.token.family not in ("dec", "art")
+                self._heading = headings.find(text, self.body, self.line_end,
+                                              line_start=self.line_start, item=item) or False
+        return self._heading or None
+
+
+class Lines:
+    """Line starts and ends of a text, for quick lookups."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0]
+        self.ends: List[int] = []
+        for m in re.finditer(r"\r\n|[\n\r\f\v]", text):
+            self.ends.append(m.start())
+            self.starts.append(m.end())
+        self.ends.append(len(text))
+
+    def index(self, pos: int) -> int:
+        return bisect.bisect_right(self.starts, pos) - 1
+
+    def span(self, pos: int) -> Span:
+        i = self.index(pos)
+        return self.starts[i], self.ends[i]
+
+    def spans(self) -> List[Span]:
+        return list(zip(self.starts, self.ends))
+
+
+class FurnitureMask:
+    """Membership tests against sorted, non-overlapping furniture spans."""
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self.spans = list(spans)
+        self.starts = [s for s, _ in self.spans]
+
+    def at(self, pos: int) -> Optional[Span]:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        if k >= 0 and self.spans[k][0] <= pos < self.spans[k][1]:
+            return self.spans[k]
+        return None
+
+    def covers(self, s: int, e: int) -> bool:
+        f = self.at(s)
+        return bool(f and f[1] >= e)
+
+    def ends_at(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k >= 0 and self.spans[k][1] == pos
+
+
+def _prev_char(text: str, pos: int, mask: FurnitureMask) -> Tuple[str, int]:
+    j = pos - 1
+    while j >= 0 and text[j].isspace() and text[j] not in "\r\n":
+        j -= 1
+    if j >= 0 and mask.ends_at(j + 1):
+        return "\n", j
+    return (text[j] if j >= 0 else "\n"), j
+
+
+def _prev_word(text: str, j: int) -> str:
+    k = j
+    while k >= 0 and not text[k].isspace():
+        k -= 1
+    return text[k + 1:j + 1].lower().strip("(“\"'")
+
+
+def find(document: Document, lines: Lines, mask: FurnitureMask) -> List[Candidate]:
+    """Return every clause candidate of `document`, in text order."""
+    text = document.text
+    out: List[Candidate] = []
+    for m in CANDIDATE.finditer(text):
+        s = m.start()
+        if mask.at(s):
+            continue
+        tok = parse_match(m)
+        if tok is None:
+            continue
+        ls, le = lines.span(s)
+        line_start = all(c in _LINE_PREFIX or (c.isspace()) for c in text[ls:s])
+        body = m.end()
+        if line_start:
+            pos = ls
+            while pos < s and text[pos].isspace():
+                pos += 1
+        else:
+            pos = s
+            prev, j = _prev_char(text, s, mask)
+            if prev in ",-–—/$&":
+                continue  # an amount, a range or a list of references
+            word = _prev_word(text, j)
+            if word in REFERENCE_WORDS and not (len(word) > 1 and text[j - len(word) + 1:j + 1].isupper()):
+                continue  # "Section 4.2", "and 6.3" (a heading in capitals is not a reference)
+            nxt = text[body:body + 1]
+            if not nxt or nxt.islower():
+                continue
+            cand = Candidate(pos, body, False, le, tok, prev_ok=prev in PREV_OK,
+                             prev_alpha=prev.isalpha())
+            out.append(cand)
+            continue
+        out.append(Candidate(pos, body, True, le, tok))
+    for m in _CAPS_COLON.finditer(text):
+        h = m.group("h")
+        letters = [c for c in h if c.isalpha()]
+        if len(letters) < 3 or len(h.split()) > 12:
+            continue
+        outside = re.sub(r"\([^)]*\)", "", h)
+        if not any(c.isalpha() for c in outside) or any(c.islower() for c in outside):
+            continue
+        hs = m.start("h")
+        if mask.at(hs):
+            continue
+        body = m.end()
+        while body < len(text) and text[body] in " \t":
+            body += 1
+        ls, le = lines.span(hs)
+        c = Candidate(hs, body, True, le, None, kind="caps")
+        c._heading = headings.Heading(hs, m.end("h"), body if body < le else _next_text(text, le), "line")
+        out.append(c)
+    for m in _MD.finditer(text):
+        h = m.group("h")
+        if not h.strip() or parse_number(h.strip().lstrip("*_").split(" ")[0] + " ") is not None:
+            continue
+        if mask.at(m.start()):
+            continue
+        hs = m.start("h")
+        c = Candidate(m.start(), hs, True, m.end(), None, kind="md", md_level=len(m.group("hashes")))
+        e = m.end("h")
+        while e > hs and text[e - 1] in " .:*_":
+            e -= 1
+        inner = hs
+        while inner < e and text[inner] in "*_":
+            inner += 1
+        c._heading = headings.Heading(inner, e, _next_text(text, m.end()), "line")
+        out.append(c)
+    out.extend(_docx_candidates(document, lines))
+    out.sort(key=lambda c: (c.pos, 0 if c.auto else (1 if c.kind == "num" else 2)))
+    # keep one candidate per position
+    dedup: List[Candidate] = []
+    for c in out:
+        if dedup and dedup[-1].pos == c.pos:
+            continue
+        dedup.append(c)
+    return dedup
+
+
+def _next_text(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _docx_candidates(document: Document, lines: Lines) -> List[Candidate]:
+    out: List[Candidate] = []
+    for p in document.paragraphs:
+        if p.in_table:
+            continue
+        if p.number:
+            tok = parse_number(p.number)
+            if tok is None:
+                continue
+            out.append(Candidate(p.start, p.start, True, p.end, tok, auto=True,
+                                 level_hint=p.num_level, heading_style=bool(p.heading_level)))
+        elif p.heading_level and p.end > p.start:
+            c = Candidate(p.start, p.start, True, p.end, None, kind="md", md_level=p.heading_level,
+                          heading_style=True)
+            c._heading = headings.Heading(p.start, p.end, _next_text(document.text, p.end), "line")
+            out.append(c)
+    return out

@@ -1,0 +1,272 @@
+"""Return the clause nodes chosen among the candidates by numbering continuity, with parents and parts.
+
+A candidate becomes a clause when its number continues the numbering in force: "4.3" after "4.2",
+"4.2.1" under "4.2", "5" after "4.x", "(b)" after "(a)", "(i)" starting a roman list. Inline
+candidates (inside a long line) need more: a sentence end before them or a heading after them,
+and no jump in the numbering. A "1." after higher numbers restarts the numbering: with a part
+heading before it (an exhibit, a schedule...) it opens a new part, at the start of a line it
+opens a nested list, and otherwise it is a reference, not a clause.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from redline.segment.candidates import Candidate
+from redline.segment.headings import Heading
+from redline.segment.parts import PartHead
+
+NUMBERED = ("dec", "art")
+SCOPES = ("dec", "art", "md", "caps")
+
+
+@dataclass
+class Node:
+    cand: Candidate
+    family: str
+    value: Tuple[int, ...]
+    norm: Optional[str]
+    number: Optional[str]
+    parent: Optional[int]
+    level: int
+    part: int
+    heading: Optional[Heading]
+    md: int = 0
+    children: List[int] = field(default_factory=list)
+
+
+@dataclass
+class PartStart:
+    start: int
+    head: Optional[PartHead]
+
+
+class TreeBuilder:
+    """Feed candidates and part headings in text order; read `nodes` and `parts` at the end."""
+
+    def __init__(self, text: str, *, caps_headings: bool, weak_heads: Sequence[PartHead]) -> None:
+        self.text = text
+        self.caps_headings = caps_headings
+        self.weak = sorted(weak_heads, key=lambda h: h.start)
+        self.nodes: List[Node] = []
+        self.stack: List[int] = []
+        self.last: Dict[tuple, int] = {}
+        self.parts: List[PartStart] = [PartStart(0, None)]
+        self.last_top_pos = 0
+
+    # -- parts ------------------------------------------------------------------------------
+    def open_part(self, head: PartHead) -> None:
+        if head.start <= self.parts[-1].start:
+            if self.parts[-1].head is None and len(self.parts) == 1 and not self.nodes:
+                self.parts[-1] = PartStart(head.start, head) if head.start == 0 else self.parts[-1]
+                if head.start != 0:
+                    self.parts.append(PartStart(head.start, head))
+            return
+        # a part must not start inside an accepted clause's heading
+        self.parts.append(PartStart(head.start, head))
+        self.stack = []
+        self.last = {}
+        self.last_top_pos = head.start
+
+    def _weak_head_before(self, pos: int) -> Optional[PartHead]:
+        best = None
+        cur = self.parts[-1]
+        lo = max(cur.start + 1, cur.head.end if cur.head else 0, self.last_top_pos)
+        for h in self.weak:
+            if h.start >= pos:
+                break
+            if h.start >= lo and h.end <= pos and pos - h.end <= 1500:
+                best = h
+        return best
+
+    # -- clauses ----------------------------------------------------------------------------
+    def _push(self, cand: Candidate, family: str, value: Tuple[int, ...], norm: Optional[str],
+              parent_k: Optional[int], md: int = 0) -> None:
+        parent = self.stack[parent_k] if parent_k is not None and parent_k >= 0 else None
+        if parent_k is not None and parent_k >= 0:
+            del self.stack[parent_k + 1:]
+        else:
+            self.stack = []
+        level = self.nodes[parent].level + 1 if parent is not None else 1
+        node = Node(cand, family, value, norm, cand.raw, parent, level, len(self.parts) - 1,
+                    cand.heading(self.text), md)
+        idx = len(self.nodes)
+        self.nodes.append(node)
+        if parent is not None:
+            self.nodes[parent].children.append(idx)
+        self.stack.append(idx)
+        if parent is None:
+            self.last_top_pos = cand.pos
+
+    def _scope_key(self, upto: Optional[int] = None) -> int:
+        """The node index of the innermost Markdown/caps heading scope (-1 for the part)."""
+        for k in range(len(self.stack) - 1 if upto is None else upto, -1, -1):
+            if self.nodes[self.stack[k]].family in ("md", "caps"):
+                return self.stack[k]
+        return -1
+
+    def add(self, cand: Candidate) -> None:
+        if cand.kind == "caps":
+            if self.caps_headings:
+                self._add_heading(cand, 0, "caps")
+            return
+        if cand.kind == "md":
+            self._add_heading(cand, cand.md_level, "md")
+            return
+        tok = cand.token
+        if tok is None:
+            return
+        if tok.family in NUMBERED:
+            self._add_decimal(cand)
+        else:
+            self._add_item(cand)
+
+    def _add_heading(self, cand: Candidate, md: int, family: str) -> None:
+        k = len(self.stack) - 1
+        while k >= 0:
+            nd = self.nodes[self.stack[k]]
+            if nd.family == "md" and (family == "md" and nd.md < md):
+                break
+            k -= 1
+        h = cand.heading(self.text)
+        norm = None
+        self._push(cand, family, (), norm, k if k >= 0 else None, md)
+
+    def _add_decimal(self, cand: Candidate) -> None:
+        text = self.text
+        tok = cand.token
+        vals = tok.value
+        family = tok.family
+        prefix = () if family == "art" else vals[:-1]
+        n = vals[-1] if family != "art" else vals[0]
+        if not cand.line_start and not cand.auto and family == "dec" and len(vals) == 1 \
+                and not tok.raw.endswith("."):
+            return
+        heading = cand.heading(text)
+        strong = cand.auto or heading is not None
+        if cand.line_start and not cand.auto and family == "dec" and len(vals) == 1 \
+                and not tok.raw.endswith(".") and heading is None:
+            return
+        # where would it go?
+        parent_k: Optional[int] = None
+        if prefix:
+            for k in range(len(self.stack) - 1, -1, -1):
+                nd = self.nodes[self.stack[k]]
+                if nd.family in NUMBERED and nd.value == prefix:
+                    parent_k = k
+                    break
+            if parent_k is None:
+                if not (cand.line_start and strong):
+                    return
+                # an implied parent: hang it under the deepest open number it extends
+                for k in range(len(self.stack) - 1, -1, -1):
+                    nd = self.nodes[self.stack[k]]
+                    if nd.family in NUMBERED and vals[:len(nd.value)] == nd.value \
+                            and len(nd.value) < len(vals):
+                        parent_k = k
+                        break
+                if parent_k is None:
+                    parent_k = self._scope_index()
+        else:
+            parent_k = self._scope_index()
+        scope = self.nodes[self.stack[parent_k]].cand.pos if parent_k is not None and parent_k >= 0 \
+            and not prefix else -1
+        key = (scope, prefix)
+        last = self.last.get(key, 0)
+        if n == 1 and not prefix:
+            head = self._weak_head_before(cand.pos)
+            if head is not None and (last >= 1 or len(self.parts) > 1 or self.nodes):
+                self.open_part(head)
+                self._push(cand, family, (1,) if family == "art" else vals, tok.norm, None)
+                self.last[((-1), ())] = 1
+                return
+        adjacent = False
+        if parent_k is not None and parent_k >= 0:
+            ph = self.nodes[self.stack[parent_k]].heading
+            adjacent = ph is not None and ph.body == cand.pos
+        placed = cand.line_start or cand.auto
+        soft = placed or cand.prev_ok or adjacent or heading is not None \
+            or (tok.raw.endswith(".") and not cand.prev_alpha)
+        ok = False
+        if n == last + 1:
+            ok = soft
+        elif n == last and last > 0:
+            ok = placed and strong
+        elif last + 1 < n <= last + 3:
+            ok = (strong and (placed or cand.prev_ok or adjacent or not cand.prev_alpha)) \
+                or (n == last + 2 and (cand.prev_ok or adjacent or placed))
+        elif last == 0 and n > 1:
+            ok = placed and strong and n <= 9
+        elif n == 1 and not prefix and last >= 1:
+            if placed:
+                self._add_item(cand, as_list=True)
+            return
+        if not ok:
+            return
+        self._push(cand, family, vals, tok.norm, parent_k)
+        self.last[key] = n
+        if family == "art":
+            self.last[(scope, ())] = n
+
+    def _scope_index(self) -> Optional[int]:
+        for k in range(len(self.stack) - 1, -1, -1):
+            if self.nodes[self.stack[k]].family in ("md", "caps"):
+                return k
+        return None
+
+    def _add_item(self, cand: Candidate, as_list: bool = False) -> None:
+        tok = cand.token
+        text = self.text
+        if not cand.line_start and not cand.auto:
+            if not cand.prev_ok or cand.heading(text) is None:
+                return
+        readings = [("list", tok.value)] if as_list else [(tok.family, tok.value)]
+        if tok.alt and not as_list:
+            readings.append(tok.alt)
+        # the items open in the current numbered scope
+        k = len(self.stack) - 1
+        items: List[int] = []
+        while k >= 0:
+            nd = self.nodes[self.stack[k]]
+            if nd.family in SCOPES:
+                break
+            items.append(k)
+            k -= 1
+
+        def sibling(fam: str, v: int, exact: bool) -> Optional[int]:
+            for kk in items:
+                nd = self.nodes[self.stack[kk]]
+                if nd.family == fam and (nd.value[0] == v - 1 if exact else True):
+                    return kk
+            return None
+
+        choice = None
+        for fam, val in readings:
+            kk = sibling(fam, val[0], True)
+            if kk is not None:
+                choice = (fam, val, kk)
+                break
+        if choice is None:
+            for fam, val in readings[1:] + readings[:1]:
+                if val[0] == 1:
+                    choice = (fam, val, None)
+                    break
+        if choice is None:
+            for fam, val in readings:
+                kk = sibling(fam, val[0], False)
+                if kk is not None:
+                    choice = (fam, val, kk)
+                    break
+        if choice is None:
+            fam, val = readings[0]
+            choice = (fam, val, None)
+        fam, val, kk = choice
+        norm = tok.norm
+        if fam in ("pr", "pR", "lr", "lR") and tok.family not in ("pr", "pR", "lr", "lR"):
+            norm = tok.norm  # same letters, read as a roman numeral
+        if kk is not None:
+            parent_k = kk - 1
+        else:
+            parent_k = len(self.stack) - 1
+        self._push(cand, fam, val, norm, parent_k if parent_k >= 0 else None)
