@@ -825,10 +825,140 @@ def compare(old: Agreement, new: Agreement, options: CompareOptions = CompareOpt
                                         renumbered=renum, ops=tuple(ops) if kind != "equal" else (),
                                         inserted_words=ins, deleted_words=dels))
         i, j = a + 1, b + 1
+    segments = em.segments
+    if options.moves:
+        numbers = {blk.owner: blk.number for blk in ob}
+        numbers_new = {blk.owner: blk.number for blk in nb}
+        segments = _text_moves(segments, changes, ou, nu, numbers, numbers_new,
+                               len(moves) + 1)
     check(progress, 4, 4, "comparing: done")
-    _settle_last_mark(em.segments)
-    return Comparison(old_units=ou, new_units=nu, changes=tuple(changes), segments=tuple(em.segments),
+    _settle_last_mark(segments)
+    return Comparison(old_units=ou, new_units=nu, changes=tuple(changes), segments=tuple(segments),
                       options=options)
+
+
+TEXT_MOVE_MIN = 60
+"""Characters from which deleted text found again among inserted text is a move."""
+
+
+def _runs_of(segs: List[Segment], op: str) -> List[Tuple[int, int, str]]:
+    """Return (first, past-last segment index, text) of each run of `op` segments."""
+    out = []
+    i = 0
+    while i < len(segs):
+        if segs[i].op == op:
+            j = i
+            while j < len(segs) and segs[j].op == op:
+                j += 1
+            text = "".join(x.text for x in segs[i:j])
+            if len(text) >= TEXT_MOVE_MIN:
+                out.append((i, j, text))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _text_moves(segs: List[Segment], changes: List[ClauseChange], ou, nu, numbers, numbers_new,
+                next_id: int) -> List[Segment]:
+    """Return `segs` with deleted text that reappears inserted elsewhere turned into a move.
+
+    Catches what block matching cannot: a clause moved into (or out of) a clause whose other
+    text changed, or segmented differently in the two versions. Only long stretches (at least
+    `TEXT_MOVE_MIN` characters, identical once trimmed) count, and only a bounded number of
+    candidate pairs is looked at.
+    """
+    dels, inss = _runs_of(segs, DELETE), _runs_of(segs, INSERT)
+    if not dels or not inss or len(dels) * len(inss) > 200_000:
+        return segs
+    found = []  # ((del run), (start, end) in it, (ins run), (start, end) in it)
+    used_d, used_i = set(), set()
+    for di, (a0, a1, dt) in enumerate(dels):
+        core = dt.strip()
+        if len(core) < TEXT_MOVE_MIN:
+            continue
+        for ii, (b0, b1, it) in enumerate(inss):
+            if ii in used_i or len(it) < len(core):
+                continue
+            k = it.find(core)
+            if k >= 0:
+                lead = len(dt) - len(dt.lstrip())
+                found.append(((a0, a1), (lead, lead + len(core)), (b0, b1), (k, k + len(core))))
+                used_d.add(di)
+                used_i.add(ii)
+                break
+    for ii, (b0, b1, it) in enumerate(inss):
+        core = it.strip()
+        if ii in used_i or len(core) < TEXT_MOVE_MIN:
+            continue
+        for di, (a0, a1, dt) in enumerate(dels):
+            if di in used_d or len(dt) < len(core):
+                continue
+            k = dt.find(core)
+            if k >= 0:
+                lead = len(it) - len(it.lstrip())
+                found.append(((a0, a1), (k, k + len(core)), (b0, b1), (lead, lead + len(core))))
+                used_d.add(di)
+                used_i.add(ii)
+                break
+    if not found:
+        return segs
+    plan: Dict[int, Tuple[int, int, int, str, int]] = {}  # run start -> (end, s, e, op, move id)
+    for n, ((a0, a1), (ds, de), (b0, b1), (is_, ie)) in enumerate(found):
+        mid = next_id + n
+        first_old = next((x for x in segs[a0:a1]), None)
+        first_new = next((x for x in segs[b0:b1]), None)
+        old_owner = ou[first_old.old_unit].owner if first_old and first_old.old_unit >= 0 else None
+        new_owner = nu[first_new.new_unit].owner if first_new and first_new.new_unit >= 0 else None
+        old_text = "".join(x.text for x in segs[a0:a1])
+        new_text = "".join(x.text for x in segs[b0:b1])
+        whole_old = not (old_text[:ds] + old_text[de:]).strip()
+        whole_new = not (new_text[:is_] + new_text[ie:]).strip()
+        ci = -1
+        for run, whole, kind in (((a0, a1), whole_old, "deleted"), ((b0, b1), whole_new, "inserted")):
+            cset = {x.change for x in segs[run[0]:run[1]]}
+            if whole and len(cset) == 1:
+                c0 = cset.pop()
+                if 0 <= c0 < len(changes) and changes[c0].kind == kind:
+                    if ci < 0:
+                        ci = c0
+                        changes[c0] = ClauseChange("moved", old_owner, new_owner,
+                                                   numbers.get(old_owner), numbers_new.get(new_owner),
+                                                   move=mid)
+                    else:
+                        changes[c0] = replace(changes[c0], kind="equal", inserted_words=0,
+                                              deleted_words=0)
+        if ci < 0:
+            ci = len(changes)
+            changes.append(ClauseChange("moved", old_owner, new_owner, numbers.get(old_owner),
+                                        numbers_new.get(new_owner), move=mid))
+        plan[a0] = (a1, ds, de, MOVE_FROM, mid, ci)
+        plan[b0] = (b1, is_, ie, MOVE_TO, mid, ci)
+    out: List[Segment] = []
+    i = 0
+    while i < len(segs):
+        hit = plan.get(i)
+        if hit is None:
+            out.append(segs[i])
+            i += 1
+            continue
+        end, s, e, op, mid, ci = hit
+        pos = 0
+        for seg in segs[i:end]:
+            n = len(seg.text)
+            cuts = sorted({0, n, min(max(s - pos, 0), n), min(max(e - pos, 0), n)})
+            for x, y in zip(cuts, cuts[1:]):
+                if y <= x:
+                    continue
+                inside = pos + x >= s and pos + y <= e
+                piece = replace(seg, text=seg.text[x:y],
+                                new_offset=seg.new_offset + x if seg.new_unit >= 0 else 0)
+                if inside:
+                    piece = replace(piece, op=op, move=mid, change=ci)
+                out.append(piece)
+            pos += n
+        i = end
+    return out
 
 
 def _settle_last_mark(segs: List[Segment]) -> None:

@@ -184,7 +184,11 @@ def test_word_diff_changes_whole_words():
 
 def test_ignore_case_and_whitespace(tmp_path):
     text = SAMPLES[2].read_bytes().decode("utf-8-sig")
-    lower = re.sub(r"[ ]+", lambda m: m.group() * 2, text.lower())
+    count = iter(range(10**7))
+    # every 7th lower-case word capitalised, every 5th space doubled: same clauses, other bytes
+    lower = re.sub(r"\b[a-z]{5,}\b", lambda m: m.group().capitalize() if next(count) % 7 == 0
+                   else m.group(), text)
+    lower = re.sub(r"(?<=[a-z]) (?=[a-z])", lambda m: "  " if next(count) % 5 == 0 else " ", lower)
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     (tmp_path / "b.txt").write_text(lower, encoding="utf-8")
     a, b = read_agreement(tmp_path / "a.txt"), read_agreement(tmp_path / "b.txt")
