@@ -145,6 +145,10 @@ def detect(agreement, *, provider=None, customer=None) -> Parties:
                 aliases.append(core)
     prov_name = provider or (_short(prov[0], prov[1]) if prov else (prov_aliases[0] if prov_aliases else "Provider"))
     cust_name = customer or (_short(cust[0], cust[1]) if cust else (cust_aliases[0] if cust_aliases else "Customer"))
+    # The user's names win. A name the text uses for the other side means the roles were read the
+    # wrong way round: swap the alias lists, then put the user's names first.
+    if (provider and _names(provider, cust_aliases)) or (customer and _names(customer, prov_aliases)):
+        prov_aliases, cust_aliases = cust_aliases, prov_aliases
     if provider:
         prov_aliases.insert(0, provider)
     if customer:
@@ -157,6 +161,16 @@ def detect(agreement, *, provider=None, customer=None) -> Parties:
                    provider_aliases=_dedupe(prov_aliases, cust_aliases),
                    customer_aliases=_dedupe(cust_aliases, prov_aliases),
                    guessed=not (provider or customer))
+
+
+def _names(name: str, aliases: Sequence[str]) -> bool:
+    """Return True when `name` is (or contains) one of `aliases`, ignoring case and punctuation."""
+    key = re.sub(r"[^a-z0-9&]+", " ", name.lower()).strip()
+    for a in aliases:
+        k = re.sub(r"[^a-z0-9&]+", " ", a.lower()).strip()
+        if k and len(k) > 2 and (k == key or re.search(r"\b" + re.escape(k) + r"\b", key)):
+            return True
+    return False
 
 
 def _dedupe(aliases: Sequence[str], other: Sequence[str]) -> Tuple[str, ...]:
