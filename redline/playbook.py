@@ -16,6 +16,8 @@ Top-level sections::
         synonyms: [limitation of liability, ...]   # heading words (fuzzy-matched to headings)
         evidence: [consequential damages, ...]     # body phrases (counted in the clause's text)
         exclude: [invoice, ...]                    # optional heading/body words arguing against
+        exclusive: false                           # optional; true: a clause headed so is about
+                                                   # this topic only (definitions, precedence)
     review: ...                                    # positions and rules (redline/rules.py)
     required: ...                                  # topics every agreement must address
 
@@ -55,7 +57,7 @@ from redline.errors import PlaybookError
 DEFAULT_PLAYBOOK = Path(__file__).resolve().parent.parent / "playbooks" / "customer-telecom.yaml"
 
 _TOP_KEYS = ("name", "version", "description", "topics", "review", "required")
-_TOPIC_KEYS = ("id", "name", "description", "synonyms", "evidence", "exclude")
+_TOPIC_KEYS = ("id", "name", "description", "synonyms", "evidence", "exclude", "exclusive")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -76,6 +78,8 @@ class Topic:
     """Phrases that argue against the topic (e.g. "invoice" for dispute resolution)."""
     line: Optional[int] = None
     """Where the topic is defined in the playbook file."""
+    exclusive: bool = False
+    """A clause whose heading names this topic addresses nothing else (e.g. a definitions list)."""
 
 
 @dataclass(frozen=True)
@@ -334,7 +338,10 @@ def _topics(path, root) -> Tuple[Topic, ...]:
                  "each topic id once")
         seen[tid] = node.line_of("id")
         name = get_str(path, node, "name", required=True)
-        out.append(Topic(id=tid, name=name, synonyms=get_str_list(path, node, "synonyms"),
+        exclusive = node.get("exclusive", False)
+        if not isinstance(exclusive, bool):
+            fail(path, node, "exclusive", f"must be true or false, not {_kind(exclusive)}", "true or false")
+        out.append(Topic(exclusive=exclusive, id=tid, name=name, synonyms=get_str_list(path, node, "synonyms"),
                          evidence=get_str_list(path, node, "evidence"),
                          description=get_str(path, node, "description", default="") or "",
                          exclude=get_str_list(path, node, "exclude"), line=node.line))

@@ -40,10 +40,13 @@ BODY_MIN_RELATED = 1.2
 """... when the heading shares a word with the topic (e.g. "Termination" for the termination topics)."""
 INHERIT = 0.5
 """A sub-clause's inherited score, as a share of its parent's."""
+SENTENCE_MIN = 2.0
+"""Weight of two or more evidence phrases in ONE sentence that addresses a topic on its own."""
 MAX_TOPICS = 5
 
 _WORD_CHARS = "a-z0-9"
 _SPLIT = re.compile(r"\s*(?:;|,|:|/|&|\band\b|\bor\b|\bincluding\b)\s*")
+_SENTENCE_END = re.compile(r"[.;:!?](?=\s)|\n\s*\n")
 _XREF = re.compile(r"\b(?:Section|SECTION|Article|ARTICLE|Exhibit|EXHIBIT|Schedule|SCHEDULE|Appendix|"
                    r"Attachment|Paragraph)s?\s+[\dA-Z]")
 
@@ -55,15 +58,16 @@ class _Index:
     choices: Tuple[str, ...]
     choice_topics: Tuple[Tuple[str, str], ...]
     """(topic id, the synonym as written) per choice."""
-    multiword: Tuple[Tuple[str, str, str], ...]
+    multiword: Mapping[str, Tuple[Tuple[str, str], ...]]
     single: Mapping[str, Tuple[Tuple[str, str], ...]]
     """Single-word synonyms (3+ letters, not generic) -> (topic id, synonym as written)."""
-    """(normalised synonym, topic id, synonym as written) for synonyms of 2+ words."""
+    """Normalised synonym of 2+ words -> (topic id, synonym as written)."""
     evidence_re: Optional[re.Pattern]
     phrase_topics: Mapping[str, Tuple[str, ...]]
     phrase_weight: Mapping[str, float]
     exclude: Mapping[str, Tuple[str, ...]]
     topic_words: Mapping[str, frozenset]
+    exclusive: frozenset
     order: Mapping[str, int]
 
 
@@ -71,7 +75,7 @@ _CACHE: Dict[tuple, _Index] = {}
 
 
 def _norm(text: str) -> str:
-    text = text.lower().replace("’", "'").replace("‘", "'")
+    text = text.lower().replace("’", "'").replace("‘", "'").replace("9-1-1", "911")
     text = re.sub(r"[^a-z0-9'%./&;,:\- ]+", " ", text)
     return re.sub(r"\s+", " ", text).strip(" .:-")
 
@@ -82,7 +86,8 @@ def _index(playbook) -> _Index:
     hit = _CACHE.get(key)
     if hit is not None:
         return hit
-    choices, owners, multi = [], [], []
+    choices, owners = [], []
+    multi: Dict[str, List[Tuple[str, str]]] = {}
     single: Dict[str, List[Tuple[str, str]]] = {}
     phrase_topics: Dict[str, List[str]] = {}
     words: Dict[str, set] = {}
@@ -96,7 +101,9 @@ def _index(playbook) -> _Index:
             choices.append(n)
             owners.append((t.id, s))
             if len(n.split()) >= 2:
-                multi.append((n, t.id, s))
+                multi.setdefault(n, [])
+                if (t.id, s) not in multi[n]:
+                    multi[n].append((t.id, s))
             elif len(n) >= 3 and n not in _GENERIC and n not in _NOT_ALONE:
                 single.setdefault(n, [])
                 if (t.id, s) not in single[n]:
@@ -110,13 +117,14 @@ def _index(playbook) -> _Index:
                     phrase_topics[n].append(t.id)
     weights = {p: _weight(p) for p in phrase_topics}
     idx = _Index(
-        choices=tuple(choices), choice_topics=tuple(owners), multiword=tuple(multi),
+        choices=tuple(choices), choice_topics=tuple(owners), multiword={k: tuple(v) for k, v in multi.items()},
         single={k: tuple(v) for k, v in single.items()},
         evidence_re=_trie_regex(phrase_topics) if phrase_topics else None,
         phrase_topics={k: tuple(v) for k, v in phrase_topics.items()}, phrase_weight=weights,
         exclude={t.id: tuple(_norm(x) for x in getattr(t, "exclude", ()) if _norm(x)) for t in playbook.topics},
         topic_words={k: frozenset(v) for k, v in words.items()},
-        order={t.id: i for i, t in enumerate(playbook.topics)})
+        order={t.id: i for i, t in enumerate(playbook.topics)},
+        exclusive=frozenset(t.id for t in playbook.topics if getattr(t, "exclusive", False)))
     if len(_CACHE) > 8:
         _CACHE.clear()
     _CACHE[key] = idx
@@ -181,10 +189,23 @@ def _heading(agreement: Agreement, clause: Clause) -> str:
     return cand if caps == len(words) else ""
 
 
+_HEAD_CACHE: Dict[Tuple[int, str], Dict[str, Tuple[float, str]]] = {}
+
+
 def _heading_hits(idx: _Index, heading: str) -> Dict[str, Tuple[float, str]]:
-    """Return {topic: (score 0..1, evidence)} from the heading."""
-    out: Dict[str, Tuple[float, str]] = {}
+    """Return {topic: (score 0..1, evidence)} from the heading (cached: headings repeat)."""
     h = _norm(heading)
+    key = (id(idx), h)
+    hit = _HEAD_CACHE.get(key)
+    if hit is None:
+        if len(_HEAD_CACHE) > 4096:
+            _HEAD_CACHE.clear()
+        hit = _HEAD_CACHE[key] = _heading_hits_uncached(idx, h)
+    return dict(hit)
+
+
+def _heading_hits_uncached(idx: _Index, h: str) -> Dict[str, Tuple[float, str]]:
+    out: Dict[str, Tuple[float, str]] = {}
     if not h:
         return out
     segments = [h] + [s for s in _SPLIT.split(h) if s and s != h]
@@ -193,6 +214,8 @@ def _heading_hits(idx: _Index, heading: str) -> Dict[str, Tuple[float, str]]:
                                                 score_cutoff=HEADING_CUTOFF, limit=6):
             if min(len(seg), len(choice)) <= 9 and score < 95:
                 continue  # "general" is not "generally"
+            if score < 100 and not _tokens_align(choice, seg):
+                continue  # "rate protection" is not "data protection"
             tid, written = idx.choice_topics[i]
             if score / 100 > out.get(tid, (0, ""))[0]:
                 out[tid] = (score / 100, f"heading ~ '{written}' ({int(round(score))})")
@@ -202,14 +225,27 @@ def _heading_hits(idx: _Index, heading: str) -> Dict[str, Tuple[float, str]]:
                 for tid, written in idx.single.get(tok, ()):
                     if 0.88 > out.get(tid, (0, ""))[0]:
                         out[tid] = (0.88, f"heading word '{written}'")
-    padded = f" {h} "
-    for syn, tid, written in idx.multiword:
-        if f" {syn} " in padded and 0.9 > out.get(tid, (0, ""))[0]:
-            out[tid] = (0.9, f"heading contains '{written}'")
+    words = h.split()
+    for n in range(2, min(6, len(words)) + 1):
+        for i in range(len(words) - n + 1):
+            for tid, written in idx.multiword.get(" ".join(words[i:i + n]), ()):
+                if 0.9 > out.get(tid, (0, ""))[0]:
+                    out[tid] = (0.9, f"heading contains '{written}'")
     for tid in list(out):
         if any(x and x in h for x in idx.exclude.get(tid, ())):
             del out[tid]
     return out
+
+
+def _tokens_align(choice: str, seg: str) -> bool:
+    """True when every word of `choice` has a close word in `seg` ("limitations" ~ "limitation")."""
+    words = seg.split()
+    for tok in choice.split():
+        if len(tok) < 3:
+            continue
+        if max((fuzz.ratio(tok, w) for w in words), default=0) < 80:
+            return False
+    return True
 
 
 def _related(idx: _Index, heading: str) -> set:
@@ -226,12 +262,18 @@ class _Hits:
         if idx.evidence_re is None:
             return
         low = text.lower().replace("’", "'").replace("‘", "'")
+        xrefs = [m.start() for m in _XREF.finditer(text)]
         for m in idx.evidence_re.finditer(low):
-            s = m.start()
-            window = text[max(0, s - 70):m.end() + 70]
-            in_xref = bool(_XREF.search(window))
+            s, e = m.start(), m.end()
+            j = bisect.bisect_left(xrefs, s - 70)
+            in_xref = j < len(xrefs) and xrefs[j] <= e + 70
+            lo = max(0, s - 300)
+            sid = max(text.rfind(". ", lo, s), text.rfind("; ", lo, s), text.rfind("\n\n", lo, s),
+                      text.rfind(": ", lo, s))
+            if sid < 0:
+                sid = -1 - s // 300  # a long sentence: group by 300-character stretches
             self.starts.append(s)
-            self.items.append((s, m.group(1), in_xref))
+            self.items.append((s, m.group(1), in_xref, sid))
 
     def within(self, pieces: Sequence[Tuple[int, int]]):
         for a, b in pieces:
@@ -244,10 +286,14 @@ class _Hits:
 def _body_scores(idx: _Index, hits: Iterable[Tuple[int, str, bool]], n_words: int):
     """Return {topic: (normalised weight, distinct phrases, evidence strings)}."""
     counts: Dict[str, List[float]] = {}
-    for _, phrase, in_xref in hits:
+    sentences: Dict[Tuple[str, int], Dict[str, float]] = {}
+    for _, phrase, in_xref, sid in hits:
         c = counts.setdefault(phrase, [0, 0.0])
         c[0] += 1
         c[1] += 0.25 if in_xref else 1.0
+        if not in_xref:
+            for tid in idx.phrase_topics.get(phrase, ()):
+                sentences.setdefault((tid, sid), {})[phrase] = idx.phrase_weight.get(phrase, 0.5)
     per_topic: Dict[str, List] = {}
     for phrase, (n, eff) in counts.items():
         w = idx.phrase_weight.get(phrase, 0.5) * (1 + math.log2(eff) if eff >= 1 else eff)
@@ -257,15 +303,27 @@ def _body_scores(idx: _Index, hits: Iterable[Tuple[int, str, bool]], n_words: in
             entry[1] += 1
             entry[2].append((w, phrase, n))
     scale = 1 + max(0, n_words - 60) / 260
+    best_sentence: Dict[str, float] = {}
+    for (tid, _), phrases in sentences.items():
+        if len(phrases) >= 2:
+            best_sentence[tid] = max(best_sentence.get(tid, 0.0), sum(phrases.values()))
     out = {}
     for tid, (raw, distinct, evid) in per_topic.items():
+        excluded = 0.0
         for ex in idx.exclude.get(tid, ()):
-            raw -= 0.8 * sum(n for p, (n, _) in counts.items() if ex in p)
-        norm = raw / scale
+            excluded += 0.8 * sum(n for p, (n, _) in counts.items() if ex in p)
+        norm = (raw - excluded) / scale
         evid.sort(key=lambda e: (-e[0], e[1]))
         strings = tuple(f"body: '{p}' x{n}" for _, p, n in evid[:4])
-        out[tid] = (norm, distinct, strings)
+        out[tid] = (norm, distinct, strings, best_sentence.get(tid, 0.0) - excluded)
     return out
+
+
+def _names_a_service(heading: str) -> bool:
+    """True for a short heading naming an offering: "Monitoring Services", "Velvetel Mobile Service"."""
+    words = _norm(heading).split()
+    return 1 < len(words) <= 5 and words[-1] in ("service", "services", "offering", "offerings") \
+        and not {"level", "levels", "credit", "credits", "terms", "term"} & set(words)
 
 
 def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
@@ -280,25 +338,31 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
         head = _heading_hits(idx, heading)
         heading_of[clause.id] = head
         pieces = own_pieces(agreement, clause)
-        n_words = sum(len(text[a:b].split()) for a, b in pieces)
+        n_words = sum(text.count(" ", a, b) + text.count("\n", a, b) for a, b in pieces)
         body = _body_scores(idx, hits.within(pieces), n_words)
-        related = _related(idx, heading) if heading else set()
+        strong = any(v[0] >= 0.95 for v in head.values())
+        related = _related(idx, heading) if heading and not strong else set()
         scores: Dict[str, Tuple[float, List[str]]] = {}
         for tid, (hs, ev) in head.items():
             b = body.get(tid)
             bonus = min(0.1, b[0] / 20) if b else 0.0
             scores[tid] = (min(1.0, hs + bonus), [ev] + (list(b[2][:2]) if b else []))
-        for tid, (norm, distinct, ev) in body.items():
-            if tid in scores:
+        only = any(v[0] >= 0.95 and tid in idx.exclusive for tid, v in head.items())
+        for tid, (norm, distinct, ev, sent) in body.items():
+            if tid in scores or only:
                 continue
             need = BODY_MIN_RELATED if tid in related else BODY_MIN
-            if norm >= need and (distinct >= 2 or norm >= 2 * need):
-                scores[tid] = (min(0.84, 0.35 + norm / 10), list(ev))
+            if (norm >= need and (distinct >= 2 or norm >= 2 * need)) or sent >= SENTENCE_MIN:
+                scores[tid] = (min(0.84, 0.35 + max(norm, sent / 2) / 10), list(ev))
+        if not head and not scores and heading and _names_a_service(heading):
+            scores["scope_of_services"] = (0.7, [f"heading names a service: '{heading.strip()}'"])
         if clause.parent and not head:
             parent_hits = result.get(clause.parent, ())
             for ph in parent_hits:
                 if ph.score < 0.4 or ph.id in scores:
                     continue
+                if heading and ph.id not in body:
+                    continue  # a sub-clause with its own subject inherits only what its text supports
                 parent = agreement.clause(clause.parent)
                 label = parent.number or parent.id
                 pname = (parent.heading or _heading(agreement, parent) or "")[:40]
