@@ -114,7 +114,9 @@ def part_prefix(item: AgreementAnalysis, clause: Clause) -> str:
         if part.id == clause.part:
             if part.kind in ("main", "cover") or len(item.agreement.parts) == 1:
                 return ""
-            return _tidy(part.title, 40)
+            title = " ".join(part.title.split())
+            head, colon, _ = title.partition(":")
+            return _tidy(head if colon and len(head) >= 5 else title, 40, calm=False)
     return ""
 
 
@@ -123,7 +125,7 @@ def section_ref(item: AgreementAnalysis, clause_id: Optional[str], *, heading: b
     clause = _clause(item, clause_id)
     if clause is None:
         return ""
-    num = (clause.number or "").strip().rstrip(".")
+    num = full_number(item, clause)
     if num.upper().startswith(("ARTICLE", "SECTION")):
         core = num.title()
     elif num:
@@ -138,6 +140,31 @@ def section_ref(item: AgreementAnalysis, clause_id: Optional[str], *, heading: b
         text = f"{core} {head}".strip() if core else f"“{head}”"
     prefix = part_prefix(item, clause)
     return f"{prefix}, {text}" if prefix and text else (text or prefix)
+
+
+_SUB = re.compile(r"^\(?([a-z]{1,2}|[ivxlc]+|\d{1,2})\)$|^[A-Za-z]\.?$", re.I)
+
+
+def full_number(item: AgreementAnalysis, clause: Clause) -> str:
+    """Return the clause's number as cited: "(c)" under 4.3 reads "4.3(c)"; "A." under 2.5 "2.5.A"."""
+    num = " ".join((clause.number or "").split()).rstrip(".")
+    depth = 0
+    current = clause
+    while num and _SUB.match(num) and current.parent and depth < 6:
+        parent = _clause(item, current.parent)
+        if parent is None:
+            break
+        pnum = " ".join((parent.number or "").split()).rstrip(".")
+        if not pnum:
+            break
+        if num.startswith("("):
+            num = pnum + num
+        else:
+            num = f"{pnum}.{num}"
+        if not _SUB.match(pnum):
+            break
+        current, depth = parent, depth + 1
+    return num
 
 
 def clause_at(item: AgreementAnalysis, offset: int) -> Optional[Clause]:
@@ -179,8 +206,29 @@ def _first_words(text: str, n: int) -> str:
     return " ".join(words[:n]) + ("…" if len(words) > n else "")
 
 
-def _tidy(text: str, limit: int) -> str:
+_SMALL = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+
+
+def _calm(text: str) -> str:
+    """Return an ALL-CAPS heading in title case ("LIMITATION OF LIABILITY" -> "Limitation of Liability")."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 4 or not all(c.isupper() for c in letters):
+        return text
+    out = []
+    for i, word in enumerate(text.split()):
+        low = word.lower()
+        if any(not c.isalpha() for c in word.strip(",.;:()")):
+            out.append(word)  # AT&T, E911, 24x7: leave as written
+        elif i and low in _SMALL:
+            out.append(low)
+        else:
+            out.append(low[:1].upper() + low[1:])
+    return " ".join(out)
+
+
+def _tidy(text: str, limit: int, *, calm: bool = True) -> str:
     text = " ".join(text.split()).strip(" :.-")
+    text = _calm(text) if calm else text
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
