@@ -177,7 +177,7 @@ def _heading(agreement: Agreement, clause: Clause) -> str:
     if clause.heading:
         return clause.heading
     text = agreement.text[clause.body_start:min(clause.end, clause.body_start + 120)]
-    m = re.match(r"\s*([A-Z][^.:;\n]{2,70}?)(?:[.:]\s|\n|$)", text)
+    m = re.match(r"\s*([A-Z][^.:;\n\[]{2,70}?)(?:[.:](?:\s|(?=\[)|$)|\n|$)", text)
     if not m:
         return ""
     cand = m.group(1).strip()
