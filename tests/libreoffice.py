@@ -21,7 +21,8 @@ API (tests get a ready instance from the session fixture ``libreoffice`` in test
                                       # counts; it merges adjacent ones), comments, text (as shown),
                                       # accepted / rejected (body text after Accept All / Reject All,
                                       # paragraphs and table cells joined by "\\n"), error
-    lo.to_pdf(docx_path, pdf_path)    # convert any document LibreOffice opens to PDF; returns the path
+    lo.to_pdf(docx_path, pdf_path, comments=False)   # convert a document LibreOffice opens to PDF
+                                      # (comments=True: Word comments as PDF annotations); returns it
     lo.close()                        # terminate LibreOffice and the helper (the fixture does it)
 
     missing_reason() -> str | None    # why LibreOffice cannot be used here, or None
@@ -227,10 +228,16 @@ class LibreOffice:
                 break
         return views
 
-    def to_pdf(self, path, pdf_path) -> Path:
-        """Convert the document at `path` to PDF at `pdf_path`; return `pdf_path`."""
+    def to_pdf(self, path, pdf_path, *, comments: bool = False) -> Path:
+        """Convert the document at `path` to PDF at `pdf_path`; return `pdf_path`.
+
+        With `comments`, Word comments become PDF text annotations (tracked changes always show).
+        """
         out = Path(pdf_path).resolve()
-        made = self._convert([path], "pdf")[str(Path(path).resolve())]
+        fmt = "pdf"
+        if comments:
+            fmt = 'pdf:writer_pdf_Export:{"ExportNotes":{"type":"boolean","value":"true"}}'
+        made = self._convert([path], fmt)[str(Path(path).resolve())]
         if made is None:
             raise RuntimeError(f"LibreOffice could not convert {path} to PDF")
         shutil.move(str(made), str(out))

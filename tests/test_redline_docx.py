@@ -415,3 +415,16 @@ def test_libreoffice_docx_input(tmp_path, libreoffice):
     assert lo.opened, lo.error
     assert norm(lo.accepted) == norm(view.accepted)
     assert norm(lo.rejected) == norm(view.rejected)
+
+
+def test_libreoffice_pdf_shows_the_comments(redlines, libreoffice, tmp_path):
+    import pypdf
+
+    _agreement, findings, out, _report = redlines["level3-callwave-msa.txt"]
+    pdf = libreoffice.to_pdf(out, tmp_path / "l3.pdf", comments=True)
+    reader = pypdf.PdfReader(str(pdf))
+    notes = [a.get_object() for page in reader.pages for a in (page.get("/Annots") or [])
+             if a.get_object().get("/Subtype") == "/Text"]
+    assert len(notes) == len(findings)
+    assert all("Jane Counsel" in str(n.get("/T")) for n in notes)
+    assert not any(INTERNAL in str(n.get("/Contents")) for n in notes)

@@ -60,6 +60,8 @@ class Edit:
     new: Optional[str]
     """Replacement text, or None for a comment without a change."""
     comment: str
+    extra: List[Tuple[str, str]] = field(default_factory=list)
+    """(finding id, comment) of other findings on the same words: comments only."""
 
 
 @dataclass
@@ -174,7 +176,11 @@ def select_edits(item: model.AgreementAnalysis, *, only=None,
     kept: List[Edit] = []
     for e in edits:
         if kept and e.start < kept[-1].end:
-            skipped.append((e.finding, f"overlaps {kept[-1].finding}"))
+            # two findings on the same words: one change, both comments
+            if e.comment:
+                kept[-1].extra.append((e.finding, e.comment))
+            if e.new is not None:
+                skipped.append((e.finding, f"its change overlaps {kept[-1].finding}; comment kept"))
             continue
         kept.append(e)
     return kept, inserts, skipped
@@ -461,6 +467,10 @@ def build(item: model.AgreementAnalysis, *, author: str = DEFAULT_AUTHOR, only=N
         applied.append(e.finding)
         if e.comment:
             comments.append((e.finding, e.comment))
+        for fid, text in e.extra:
+            comments.append((e.finding, text))
+            if fid not in applied:
+                applied.append(fid)
     if pos < len(G):
         ops.append((0, G[pos:]))
     anchors = ooxml.apply_text_ops(tr, layout.paragraphs, ops) if ops else {}
