@@ -265,11 +265,17 @@ class _Hits:
         xrefs = [m.start() for m in _XREF.finditer(text)]
         for m in idx.evidence_re.finditer(low):
             s, e = m.start(), m.end()
-            j = bisect.bisect_left(xrefs, s - 70)
-            in_xref = j < len(xrefs) and xrefs[j] <= e + 70
             lo = max(0, s - 300)
             sid = max(text.rfind(". ", lo, s), text.rfind("; ", lo, s), text.rfind("\n\n", lo, s),
                       text.rfind(": ", lo, s))
+            j = bisect.bisect_left(xrefs, max(s - 70, sid))
+            in_xref = False
+            while j < len(xrefs) and xrefs[j] <= e + 70:
+                x = xrefs[j]
+                if x < s or not re.search(r"[.;]\s", text[e:x]):
+                    in_xref = True  # a cross-reference in the same sentence
+                    break
+                j += 1
             if sid < 0:
                 sid = -1 - s // 300  # a long sentence: group by 300-character stretches
             self.starts.append(s)
