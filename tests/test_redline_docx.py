@@ -272,7 +272,8 @@ def _vendor_docx(path: Path) -> None:
     p.add_run("thirty (30) days").bold = True
     p.add_run(" of receipt.")
     d.add_heading("2. Term", level=2)
-    p = d.add_paragraph("This Agreement renews automatically for successive one-year terms.")
+    p = d.add_paragraph("This Agreement renews auto")
+    p.add_run("matically for successive one-year terms.")  # a word split across runs
     # the vendor's own tracked change: an insertion and a deletion
     p._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="901" w:author="Vendor" '
                           f'w:date="2025-01-01T00:00:00Z"><w:r><w:t xml:space="preserve"> '
@@ -285,7 +286,15 @@ def _vendor_docx(path: Path) -> None:
     t.cell(0, 1).text = "Fee"
     t.cell(1, 0).text = "SIP trunk"
     t.cell(1, 1).text = "$100 per month"
-    d.add_paragraph("3. Liability. Provider's liability is limited to one month's fees.")
+    p = d.add_paragraph("3. Liability. Provider's liability is limited to one month's fees.")
+    d.add_comment(p.runs, "Vendor's own note.", author="Vendor")
+    p = d.add_paragraph("Use of the Service is subject to ")
+    p._p.append(parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="0" w:name="aup"/>'))
+    p._p.append(parse_xml(f'<w:hyperlink {nsdecls("w")} w:anchor="aup"><w:r><w:rPr><w:i/></w:rPr>'
+                          f'<w:t xml:space="preserve">the Acceptable Use Policy as amended</w:t>'
+                          f'</w:r></w:hyperlink>'))
+    p._p.append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="0"/>'))
+    p.add_run(" from time to time.")
     d.save(str(path))
 
 
@@ -332,11 +341,15 @@ def _read_vendor_docx(path: Path) -> model.Document:
                           tracked_changes_in_input=changes)
 
 
-def test_docx_input_keeps_the_vendor_document(tmp_path):
+@pytest.mark.parametrize("reader", ["convention", "ingest"])
+def test_docx_input_keeps_the_vendor_document(tmp_path, reader):
     src = tmp_path / "vendor.docx"
     _vendor_docx(src)
     before = src.read_bytes()
-    document = _read_vendor_docx(src)
+    if reader == "convention":
+        document = _read_vendor_docx(src)  # the reader's documented convention, built here
+    else:
+        document = api.read_agreement(src).document  # the real reader (redline.ingest)
     assert "Either party may opt out." in document.text and "Old words" not in document.text
     agreement = segment(document)
     text = document.text
@@ -344,6 +357,7 @@ def test_docx_input_keeps_the_vendor_document(tmp_path):
     s2 = text.index("renews automatically")
     s3 = text.index("$100 per month")
     s4 = text.index("one month's fees")
+    s5 = text.index("as amended from time")
     findings = [
         _finding(1, s, s + len("thirty (30) days"), "thirty (30) days", proposal="forty-five (45) days"),
         _finding(2, s2, s2 + len("renews automatically"), "renews automatically",
@@ -351,6 +365,8 @@ def test_docx_input_keeps_the_vendor_document(tmp_path):
         _finding(3, s3, s3 + len("$100 per month"), "$100 per month", apply="comment"),
         _finding(4, s4, s4 + len("one month's fees"), "one month's fees",
                  proposal="twelve months' fees"),
+        _finding(5, s5, s5 + len("as amended from time"), "as amended from time",
+                 proposal="in force on the date of signature, and not as changed from time"),
     ]
     out = tmp_path / "vendor.redline.docx"
     report = write_redline(_analysis(agreement, findings), out, clean=True)
@@ -365,8 +381,8 @@ def test_docx_input_keeps_the_vendor_document(tmp_path):
             expected = expected[:f.start] + f.proposal + expected[f.end:]
     assert norm(view.accepted) == norm(expected)
     # the vendor's own changes are gone (accepted), only ours remain
-    assert 'w:author="Vendor"' not in view.package_text
-    assert view.counts["comments"] == 4
+    assert "w:ins w:id=\"901\"" not in view.package_text
+    assert view.counts["comments"] == 6  # five of ours and the vendor's own
     d = docx.Document(str(out))
     assert [p.style.name for p in d.paragraphs][:2] == ["Heading 1", "Heading 2"]
     assert len(d.tables) == 1 and d.tables[0].cell(0, 0).text == "Service"

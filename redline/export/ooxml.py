@@ -693,6 +693,37 @@ def move_to(tr: Tracker, runs: Sequence, name: str):
     return _move(tr, runs, name, "moveTo")
 
 
+def separate_bookmark_ids(tr: Tracker, root) -> int:
+    """Give bookmarks that share an id with a comment (or another bookmark) a fresh id; return how many.
+
+    Word numbers bookmarks and comments apart; one id space for the whole document is safer for
+    other readers, so a vendor's colliding bookmark ids are renumbered (names, which references
+    use, stay).
+    """
+    key = qn("w:id")
+    taken = set()
+    for tag in ("w:commentRangeStart", "w:commentRangeEnd", "w:commentReference", "w:ins",
+                "w:del", "w:moveFrom", "w:moveTo", "w:moveFromRangeStart", "w:moveToRangeStart"):
+        taken.update(el.get(key) for el in root.iter(qn(tag)))
+    pending: Dict[str, List[str]] = {}
+    changed = 0
+    seen = set()
+    for el in root.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+        old = el.get(key)
+        if el.tag == qn("w:bookmarkStart"):
+            if old in taken or old in seen:
+                new = str(tr.ids())
+                el.set(key, new)
+                pending.setdefault(old, []).append(new)
+                changed += 1
+                seen.add(new)
+            else:
+                seen.add(old)
+        elif pending.get(old):
+            el.set(key, pending[old].pop(0))
+    return changed
+
+
 # ---------------------------------------------------------------------------------------------
 # Comments
 

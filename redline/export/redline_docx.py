@@ -24,7 +24,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from redline import model
 from redline.errors import InputError
-from redline.outputs import atomic_path
+from redline.outputs import atomic_path, check_target
 
 DEFAULT_AUTHOR = "Customer counsel"
 
@@ -428,6 +428,8 @@ def build(item: model.AgreementAnalysis, *, author: str = DEFAULT_AUTHOR, only=N
     doc = layout.document
     author = ooxml.clean_text(author).strip() or DEFAULT_AUTHOR
     tr = ooxml.Tracker.for_document(doc, author, date)
+    if agreement.document.kind == "docx":
+        ooxml.separate_bookmark_ids(tr, doc.element.body)
     G = layout.text
     ops: List[tuple] = []
     pos = 0
@@ -535,12 +537,15 @@ def write_redline(item: model.AgreementAnalysis, out, *, author: str = DEFAULT_A
                   clean: bool = False, force: bool = False,
                   decisions: Optional[Mapping[str, str]] = None) -> RedlineReport:
     """Return the report after writing the redline of `item` to `out` (and OUT.clean.docx)."""
+    inputs = [item.agreement.document.path] if item.agreement.document.path else []
+    check_target(out, force=force, inputs=inputs)  # fail before the work, not after it
+    if clean:
+        check_target(clean_path(out), force=force, inputs=inputs)
     doc, changes, comments, in_input, applied, skipped = build(item, author=author, only=only,
                                                                decisions=decisions)
     buf = io.BytesIO()
     doc.save(buf)
     data = buf.getvalue()
-    inputs = [item.agreement.document.path] if item.agreement.document.path else []
     outputs = [Path(out)]
     with atomic_path(out, force=force, inputs=inputs) as tmp:
         tmp.write_bytes(data)
