@@ -303,19 +303,19 @@ def market(analyses, playbook):
             if verdict in ("missing", "silent"):
                 continue
             weight = sum(WEIGHTS.get(f.severity, 0) for f in a.findings if f.topic == tid)
-            key = (_VERDICT_ORDER[verdict], weight, i)
+            key = (_VERDICT_ORDER[verdict], weight, a.risk_score, i)
             if best is None or key < best[0]:
                 best = (key, a)
         if best is None:
             out[tid] = MarketEntry(best=None)
             continue
         a = best[1]
-        clause_id, words = _best_quote(a, tid)
+        clause_id, words = _best_quote(a, tid, playbook)
         out[tid] = MarketEntry(best=a.path, quote=words, clause=clause_id)
     return out
 
 
-def _best_quote(analysis, topic_id: str) -> Tuple[Optional[str], str]:
+def _best_quote(analysis, topic_id: str, playbook=None) -> Tuple[Optional[str], str]:
     agreement = analysis.agreement
     best = None
     for cid, hits in (analysis.topics or {}).items():
@@ -332,4 +332,17 @@ def _best_quote(analysis, topic_id: str) -> Tuple[Optional[str], str]:
     fs = [f for f in analysis.findings if f.topic == topic_id and f.start is not None]
     if fs:
         return fs[0].clause, fs[0].quote
+    # no topic map: quote the first sentence naming the topic
+    try:
+        t = playbook.topic(topic_id)
+    except (KeyError, AttributeError):
+        return None, ""
+    words = [w.lower() for w in (getattr(t, "name", ""), *getattr(t, "synonyms", ())) if w and len(w) > 5]
+    text = agreement.text
+    for s, e in _rules.windows(text):
+        low = text[s:e].lower()
+        if any(w in low for w in words):
+            c = _ClauseIndex(agreement).at(s)
+            q = " ".join(_quote(agreement, s, e).split())
+            return (c.id if c else None), q[:400] + ("…" if len(q) > 400 else "")
     return None, ""

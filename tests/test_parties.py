@@ -1,0 +1,90 @@
+"""Tests for redline.parties: who is the provider and who the customer, and their aliases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from redline import parties
+from redline.api import read_agreement
+
+HERE = Path(__file__).resolve().parent
+SAMPLES = HERE.parent / "resources" / "samples"
+UNSEEN = HERE / "data" / "unseen_review"
+
+
+@pytest.fixture(scope="module")
+def agreements():
+    return {p.stem: read_agreement(p) for p in sorted(SAMPLES.glob("*.txt"))}
+
+
+def _has(aliases, word):
+    return any(a.lower() == word.lower() for a in aliases)
+
+
+@pytest.mark.parametrize("stem,provider,customer,prov_alias,cust_alias", [
+    ("velvetel-msa", "Velvetech", "Customer", "we", "you"),
+    ("centurylink-bozeman-msa", "CenturyLink", "Customer", "CenturyLink", "Customer"),
+    ("level3-callwave-msa", "Level 3", "Customer", "Level 3", "Customer"),
+    ("att-sbc-pricing-schedule-sow", "AT&T", "Customer", "AT&T", "Customer"),
+    ("customer-template-msa", "Provider", "Customer", "Provider", "Customer"),
+])
+def test_samples(agreements, stem, provider, customer, prov_alias, cust_alias):
+    who = parties.detect(agreements[stem])
+    assert who.provider == provider and who.customer == customer
+    assert _has(who.provider_aliases, prov_alias) and _has(who.customer_aliases, cust_alias)
+    assert who.guessed
+    low_p = {a.lower() for a in who.provider_aliases}
+    low_c = {a.lower() for a in who.customer_aliases}
+    assert not low_p & low_c
+
+
+def test_we_you_drafting_puts_pronouns_on_the_right_side(agreements):
+    who = parties.detect(agreements["velvetel-msa"])
+    assert {"we", "us", "our"} <= {a.lower() for a in who.provider_aliases}
+    assert {"you", "your"} <= {a.lower() for a in who.customer_aliases}
+    assert _has(who.provider_aliases, "Velvetel")  # the brand in the title is the provider's
+
+
+def test_user_names_win(agreements):
+    who = parties.detect(agreements["level3-callwave-msa"], provider="Level 3 Communications, LLC",
+                         customer="CallWave, Inc.")
+    assert who.provider == "Level 3 Communications, LLC" and who.customer == "CallWave, Inc."
+    assert not who.guessed
+    assert _has(who.provider_aliases, "Level 3")
+    assert who.provider_aliases[0] == "Level 3 Communications, LLC"
+
+
+def test_user_can_swap_the_roles(agreements):
+    who = parties.detect(agreements["level3-callwave-msa"], provider="Customer", customer="Level 3")
+    assert _has(who.provider_aliases, "Customer") and not _has(who.provider_aliases, "Level 3")
+    assert _has(who.customer_aliases, "Level 3") and not _has(who.customer_aliases, "Customer")
+
+
+def _agreement(tmp_path, text, name="a.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return read_agreement(path)
+
+
+def test_supplier_and_client_preamble(tmp_path):
+    a = _agreement(tmp_path, 'SERVICES AGREEMENT\n\nThis Agreement is made between Northwind Telecom, Inc. '
+                             '("Supplier") and Harbor Bank, N.A. ("Client").\n\n1. Services\n\n'
+                             '1.1 Supplier shall provide the Services. Client shall pay the fees.\n')
+    who = parties.detect(a)
+    assert who.provider == "Supplier" and who.customer == "Client"
+    assert _has(who.provider_aliases, "Northwind Telecom, Inc.") or _has(who.provider_aliases, "Northwind Telecom")
+
+
+def test_unseen_agreement_names(tmp_path):
+    a = read_agreement(UNSEEN / "brightwave-ucaas-terms.txt")
+    who = parties.detect(a)
+    assert who.provider == "BrightWave" and who.customer == "Subscriber"
+
+
+def test_provider_guessed_from_subjects_without_a_preamble(tmp_path):
+    a = _agreement(tmp_path, "1. Service. Zephyr may change the rates. Zephyr shall invoice monthly. "
+                             "Customer shall pay within 30 days. Zephyr will provide support.\n")
+    who = parties.detect(a)
+    assert who.provider == "Zephyr" and who.customer == "Customer"

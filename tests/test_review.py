@@ -1,0 +1,254 @@
+"""Tests for redline.review: findings with exact spans, direction, verdicts, risk and the market."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from pathlib import Path
+
+import pytest
+import yaml
+
+from redline import parties as _parties
+from redline import review as _review
+from redline import rules as _rules
+from redline.api import read_agreement
+from redline.model import AgreementAnalysis, Parties
+from redline.playbook import load_playbook
+from redline.spans import quote as span_quote
+
+HERE = Path(__file__).resolve().parent
+SAMPLES = HERE.parent / "resources" / "samples"
+LABELS = HERE / "data" / "labels" / "findings"
+UNSEEN = HERE / "data" / "unseen_review"
+VERDICTS = {"acceptable", "fallback", "unacceptable", "missing", "silent"}
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load_playbook()
+
+
+def _review_file(path, book, **names):
+    a = read_agreement(path)
+    who = _parties.detect(a, **names)
+    findings, verdicts, risk = _review.review(a, {}, who, book)
+    return a, who, findings, verdicts, risk
+
+
+@pytest.fixture(scope="module")
+def reviewed(book):
+    return {p.stem: _review_file(p, book) for p in sorted(SAMPLES.glob("*.txt"))}
+
+
+# ---------------------------------------------------------------------------------------------
+# Label matching (same rule as bench/bench_review.py: a finding in the labelled term's sentence)
+
+_Q = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
+def _norm(text):
+    out, idx, space = [], [], False
+    for i, ch in enumerate(text.translate(_Q)):
+        if ch.isspace():
+            if space:
+                continue
+            ch, space = " ", True
+        else:
+            space = False
+        out.append(ch.lower())
+        idx.append(i)
+    return "".join(out), idx
+
+
+def _regions(text, quotes):
+    norm, idx = _norm(text)
+    wins = list(_rules.windows(text))
+    out = []
+    for q in quotes:
+        nq = _norm(q)[0].strip()
+        hits = [m.start() for m in re.finditer(re.escape(nq), norm)]
+        assert hits, f"label quote not in the text: {q!r}"
+        for h in hits:
+            s, e = idx[h], idx[h + len(nq) - 1] + 1
+            ws = max([w for w in wins if w[0] <= s], default=(s, e))
+            we = max([w for w in wins if w[0] <= e - 1], default=(s, e))
+            out.append((min(s, ws[0]), max(e, we[1])))
+    return out
+
+
+def _recall_precision(agreement, findings, labels):
+    regions = _regions(agreement.text, [t["quote"] for t in labels.get("terms", [])])
+    spanned = [f for f in findings if f.start is not None]
+    tp = sum(1 for f in spanned if any(f.start < e and s < f.end for s, e in regions))
+    found = sum(1 for s, e in regions if any(f.start < e and s < f.end for f in spanned))
+    return (found / len(regions) if regions else 1.0), (tp / len(spanned) if spanned else 1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def test_findings_point_at_exact_text(reviewed, book):
+    rule_ids = {r.id for r in book.rules} | {q.id for q in book.required}
+    for stem, (a, who, findings, verdicts, risk) in reviewed.items():
+        ids = [f.id for f in findings]
+        assert len(ids) == len(set(ids)), stem
+        for f in findings:
+            assert f.rule in rule_ids and f.severity in ("high", "medium", "low")
+            assert f.why and f.comment and f.proposal
+            assert "{provider}" not in f.proposal and "{customer}" not in f.proposal
+            if f.start is None:
+                assert f.replace == "insert" and f.quote == ""
+                assert f.insert_after is None or a.clause(f.insert_after)
+                continue
+            assert 0 <= f.start < f.end <= len(a.text)
+            assert f.quote == span_quote(a, f.start, f.end) and f.quote
+            assert not a.text[f.start].isspace() and not a.text[f.end - 1].isspace()
+            assert f.end - f.start < 700, (stem, f.rule, f.quote[:80])
+            if f.clause:
+                c = a.clause(f.clause)
+                assert c.start <= f.start < c.end
+
+
+def test_overlapping_findings_change_only_once(reviewed):
+    for stem, (a, _, findings, _, _) in reviewed.items():
+        changes = [f for f in findings if f.start is not None and f.apply != "comment"]
+        for x in changes:
+            for y in changes:
+                if x is not y:
+                    assert not (x.start < y.end and y.start < x.end), (stem, x.id, y.id)
+
+
+def test_overlap_keeps_the_more_severe_change():
+    from redline.model import Finding
+    hi = Finding(id="a", rule="a", title="", topic="t", severity="high", clause=None, start=10, end=30, quote="x")
+    lo = Finding(id="b", rule="b", title="", topic="t", severity="low", clause=None, start=20, end=40, quote="y")
+    out = {f.id: f for f in _review.resolve_overlaps([lo, hi])}
+    assert out["a"].apply == "change+comment" and out["b"].apply == "comment"
+
+
+@pytest.mark.parametrize("stem", ["velvetel-msa", "centurylink-bozeman-msa", "level3-callwave-msa",
+                                  "att-sbc-pricing-schedule-sow", "customer-template-msa"])
+def test_labels_recall_and_precision(reviewed, stem):
+    a, _, findings, _, _ = reviewed[stem]
+    labels = yaml.safe_load((LABELS / f"{stem}.yaml").read_text(encoding="utf-8"))
+    recall, precision = _recall_precision(a, findings, labels)
+    assert recall >= 0.85 and precision >= 0.85, (recall, precision)
+    missing = {f.topic for f in findings if f.start is None}
+    assert missing == set(labels.get("missing", []))
+
+
+@pytest.mark.parametrize("path", sorted(UNSEEN.glob("*.txt")), ids=lambda p: p.stem)
+def test_unseen_agreements(book, path):
+    a, who, findings, verdicts, risk = _review_file(path, book)
+    labels = yaml.safe_load(path.with_suffix(".yaml").read_text(encoding="utf-8"))
+    assert (who.provider, who.customer) == (labels["parties"]["provider"], labels["parties"]["customer"])
+    recall, precision = _recall_precision(a, findings, labels)
+    assert recall >= 0.8 and precision >= 0.8, (recall, precision)
+
+
+def test_customer_template_draws_few_findings(reviewed):
+    template = len(reviewed["customer-template-msa"][2])
+    vendors = [len(v[2]) for k, v in reviewed.items() if not k.startswith("customer-")]
+    assert template <= statistics.median(vendors) / 4
+    assert reviewed["customer-template-msa"][4] < min(v[4] for k, v in reviewed.items()
+                                                      if not k.startswith("customer-"))
+
+
+def _swap(text, a, b):
+    return re.sub(rf"\b({re.escape(a)}|{re.escape(b)})\b", lambda m: b if m.group(1) == a else a, text)
+
+
+def test_same_words_with_parties_swapped_flip_the_verdict(tmp_path, book):
+    text = (
+        'SERVICES AGREEMENT\n\nThis Agreement is between Acme Networks, Inc. ("Provider") and Beta Corp '
+        '("Customer").\n\n1. Changes. Provider may change or discontinue any of the Services at any time. '
+        "Provider may increase the fees on ten days' notice.\n\n2. Suspension. Provider may suspend the "
+        "Services immediately in its sole discretion.\n\n3. Indemnity. Customer shall indemnify Provider "
+        "against all claims arising from the Services.\n\n4. Assignment. Customer may not assign this "
+        "Agreement without Provider's consent.\n")
+    one = tmp_path / "one.txt"
+    one.write_text(text, encoding="utf-8")
+    two = tmp_path / "two.txt"
+    two.write_text(_swap(text, "Provider", "Customer").replace(
+        '("Customer").', '("Provider").').replace('Acme Networks, Inc. ("Customer")', 'Acme Networks, Inc. ("Customer")'),
+        encoding="utf-8")
+    _, who1, f1, v1, r1 = _review_file(one, book)
+    _, who2, f2, v2, r2 = _review_file(two, book, provider="Provider", customer="Customer")
+    for topic in ("scope_of_services", "price_changes", "suspension", "indemnification", "assignment"):
+        assert v1[topic] == "unacceptable", (topic, v1[topic])
+        assert v2[topic] in ("acceptable", "silent"), (topic, v2[topic])
+    assert len([f for f in f2 if f.start is not None]) == 0
+    assert r1 > r2
+
+
+def test_customer_template_with_parties_swapped_flips_its_verdicts(book, reviewed, tmp_path):
+    text = (SAMPLES / "customer-template-msa.txt").read_text(encoding="utf-8")
+    swapped = tmp_path / "swapped.txt"
+    swapped.write_text(_swap(text, "Provider", "Customer"), encoding="utf-8")
+    _, _, findings, verdicts, risk = _review_file(swapped, book)
+    _, _, before, before_verdicts, before_risk = reviewed["customer-template-msa"]
+    # rights the customer kept for itself now belong to the provider
+    assert before_verdicts["acceptable_use"] != "unacceptable" and verdicts["acceptable_use"] == "unacceptable"
+    for rule in ("unilateral-aup-change", "unilateral-sla-change"):
+        assert rule not in {f.rule for f in before} and rule in {f.rule for f in findings}, rule
+    # breach notice now runs from the customer to the provider: the customer's protection is gone
+    assert before_verdicts["data_protection"] == "acceptable"
+    assert verdicts["data_protection"] in ("missing", "unacceptable")
+    assert len(findings) >= 2 * len(before) and risk > before_risk
+
+
+def test_vendor_sample_reviewed_with_roles_swapped_loses_direction_findings(book, reviewed):
+    a, who, findings, verdicts, risk = _review_file(SAMPLES / "level3-callwave-msa.txt", book,
+                                                    provider="Customer", customer="Level 3")
+    rules = {f.rule for f in findings}
+    before = {f.rule for f in reviewed["level3-callwave-msa"][2]}
+    assert "deposit-on-demand" in before and "deposit-on-demand" not in rules
+    assert "unilateral-aup-change" in before and "unilateral-aup-change" not in rules
+
+
+def test_verdicts_and_risk(reviewed, book):
+    for stem, (a, _, findings, verdicts, risk) in reviewed.items():
+        assert set(verdicts.values()) <= VERDICTS
+        assert 0 <= risk <= 100
+        for q in book.required:
+            missing = any(f.rule == q.id for f in findings)
+            if missing:
+                assert verdicts[q.topic] in ("missing", "unacceptable", "fallback")
+    v = reviewed["velvetel-msa"][3]
+    assert v["scope_of_services"] == "unacceptable" and v["confidentiality"] in ("missing", "unacceptable")
+    assert reviewed["customer-template-msa"][3]["limitation_of_liability"] == "acceptable"
+    assert _review.risk_score([]) == 0
+
+
+def test_proposals_use_the_agreements_names(reviewed):
+    _, _, findings, _, _ = reviewed["centurylink-bozeman-msa"]
+    f = next(f for f in findings if f.rule == "provider-suspend-thin-grounds")
+    assert "CenturyLink" in f.proposal and "Customer" in f.proposal
+    _, _, findings, _, _ = reviewed["velvetel-msa"]
+    f = next(f for f in findings if f.rule == "unilateral-service-change")
+    assert f.proposal.startswith("We may not") and "your prior written consent" in f.proposal
+    assert "{" not in f.proposal and "you's" not in f.proposal
+
+
+def test_fill_we_you():
+    we = Parties(provider="Velvetech", customer="Customer", provider_aliases=("Velvetech", "we", "us", "our"),
+                 customer_aliases=("Customer", "you", "your"))
+    out = _review.fill("{provider} will notify {customer}. Notice to {provider} and {customer}'s data.", we)
+    assert out == "We will notify you. Notice to us and your data."
+    named = Parties(provider="AT&T", customer="Customer", provider_aliases=("AT&T",), customer_aliases=("Customer",))
+    assert _review.fill("{provider}'s notice to {customer}", named) == "AT&T's notice to Customer"
+
+
+def test_market_picks_the_best_agreement_for_the_customer(reviewed, book):
+    analyses = []
+    for stem in ("velvetel-msa", "level3-callwave-msa", "customer-template-msa"):
+        a, who, findings, verdicts, risk = reviewed[stem]
+        analyses.append(AgreementAnalysis(agreement=a, parties=who, findings=tuple(findings),
+                                          verdicts=verdicts, risk_score=risk))
+    market = _review.market(analyses, book)
+    entry = market["limitation_of_liability"]
+    assert entry.best and Path(entry.best).name == "customer-template-msa.txt"
+    assert market["confidentiality"].best and "velvetel" not in market["confidentiality"].best
+    for topic, entry in market.items():
+        assert entry.best is None or any(entry.best == x.path for x in analyses)
