@@ -21,8 +21,9 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor, Twips
 
 from redline.errors import OutputError, RedlineError
-from redline.export.memo_content import (Bullets, Heading, Memo, PageBreak, Para, Quote, Table,
-                                         Toc, build_memo)
+from redline.export.memo_blocks import (Bullets, Heading, Memo, PageBreak, Para, Quote, Table,
+                                       Toc)
+from redline.export.memo_content import build_memo
 from redline.export.memo_markdown import render_markdown
 from redline.model import Analysis
 from redline.outputs import atomic_path

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import List
 
-from redline.export.memo_content import (Bullets, Heading, Memo, PageBreak, Para, Quote, Table,
-                                         Toc)
+from redline.export.memo_blocks import (Bullets, Heading, Memo, PageBreak, Para, Quote, Table,
+                                       Toc)
 
 
 def _escape(text: str) -> str:

@@ -1,0 +1,191 @@
+"""Return the memo's issues section: per agreement, its issues ranked, each quoted with the ask.
+
+One entry per rule an agreement breaks (its several places listed, the first quoted exactly),
+ranked by severity: where, the vendor's words, why it matters, our ask, the fallback, and the
+market: how the other loaded agreements treat the point, quoting the best of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional, Tuple
+
+from redline import spans
+from redline.export import memo_facts as facts
+from redline.export.memo_blocks import (Block, Ctx, Heading, PageBreak, Para, Quote, Run, count_text,
+                                        lead, para, quotable, silent, vendors)
+from redline.model import AgreementAnalysis, Finding
+
+
+def issue_sentence(ctx: Ctx, item: AgreementAnalysis, f: Finding) -> Para:
+    ref = _where(item, f)
+    where = f" ({ref})" if ref else (" (not addressed)" if f.start is None else "")
+    text = f"{f.title.rstrip('.')}{where}."
+    if f.ask:
+        text += f" We ask: {f.ask.strip()}"
+    return para(Run(f"{f.severity.capitalize()}: ", bold=True), text)
+
+
+def _issue_order(ctx: Ctx) -> List[int]:
+    return vendors(ctx) + list(ctx.refs)
+
+
+def issues_section(ctx: Ctx) -> List[Block]:
+    an = ctx.analysis
+    out: List[Block] = [PageBreak(), Heading("Issues by agreement", 1)]
+    for i in _issue_order(ctx):
+        item = an.agreements[i]
+        title = ctx.labels[i] + (" (our paper, the reference)" if i in ctx.refs else "")
+        out.append(Heading(title, 2))
+        who = (f"{Path(item.path).name}: provider {item.parties.provider}, customer "
+               f"{item.parties.customer}{' (as detected)' if item.parties.guessed else ''}. ")
+        quiet = silent(ctx, i)
+        out.append(para(who + f"{count_text(item).capitalize()}; risk score {item.risk_score}; "
+                        f"silent on {len(quiet)} of {len(ctx.topics)} topics."))
+        findings = facts.ranked(item.findings)
+        if not findings:
+            out.append(para("Nothing in this agreement was flagged against the playbook."))
+            continue
+        n = 0
+        for sev in facts.SEVERITIES + ("other",):
+            group = [f for f in findings if (f.severity == sev) or
+                     (sev == "other" and f.severity not in facts.SEVERITIES)]
+            if not group:
+                continue
+            out.append(Heading(f"{sev.capitalize()}-severity issues ({len(group)})", 3))
+            for f in group:
+                n += 1
+                out += _finding(ctx, i, f, n)
+    return out
+
+
+def _finding(ctx: Ctx, index: int, f: Finding, n: int) -> List[Block]:
+    item = ctx.analysis.agreements[index]
+    topic = ctx.names.get(f.topic, f.topic)
+    out: List[Block] = [Heading(f"{n}. {f.title.rstrip('.')}", 4)]
+    if f.start is None:
+        after = facts.section_ref(item, f.insert_after) if f.insert_after else ""
+        out.append(lead("Where", f"nowhere: the agreement does not address {topic.lower()}"
+                        + (f"; our clause would follow {after}" if after else "") + "."))
+    else:
+        ref = _where(item, f, heading=True)
+        out.append(lead("Where", f"{ref or 'outside any numbered section'} — topic: {topic}."))
+        words = finding_quote(item, f)
+        if words:
+            out.append(para(Run("Their words:", bold=True)))
+            out.append(Quote(quotable(words)))
+    if f.why:
+        out.append(lead("Why it matters", f.why.strip()))
+    if f.ask:
+        out.append(lead("Our ask", f.ask.strip()))
+    if f.fallback:
+        out.append(lead("Fallback", f.fallback.strip()))
+    out += _market(ctx, index, f.topic)
+    return out
+
+
+def _name(ctx: Ctx, j: int) -> str:
+    """Return agreement `j`'s label as it reads inside a sentence."""
+    label = ctx.labels[j]
+    return label[0].lower() + label[1:] if j in ctx.refs and label.startswith("Our ") else label
+
+
+def _where(item: AgreementAnalysis, f: Finding, *, heading: bool = False) -> str:
+    """Return the section a finding points at: its clause, else the clause around its words."""
+    if f.start is None:
+        return ""
+    ref = facts.section_ref(item, f.clause, heading=heading) if f.clause else ""
+    if not ref:
+        clause = facts.clause_at(item, f.start)
+        ref = facts.section_ref(item, clause.id, heading=heading) if clause is not None else ""
+    return ref
+
+
+def finding_quote(item: AgreementAnalysis, f: Finding) -> str:
+    """Return the finding's words exactly as the agreement has them at its span, furniture aside.
+
+    The span is the authority (`Finding.quote` is its copy); a span outside the text falls
+    back to the finding's own quote.
+    """
+    text = item.agreement.text
+    if f.start is not None and f.end is not None and 0 <= f.start < f.end <= len(text):
+        return spans.quote(item.agreement, f.start, f.end)
+    return f.quote.strip()
+
+
+def _market(ctx: Ctx, index: int, topic: str) -> List[Block]:
+    """Return how the other agreements treat `topic`, quoting the best of them."""
+    an = ctx.analysis
+    others = [j for j in vendors(ctx) + list(ctx.refs) if j != index]
+    if not others:
+        return []
+    states = []
+    for j in others:
+        h = facts.heat(an, j, topic)
+        cell = facts.cell_of(an, j, topic)
+        ref = facts.section_ref(an.agreements[j], cell.clauses[0]) if cell.clauses else ""
+        name = _name(ctx, j)
+        if h.level in ("silent", "missing"):
+            states.append(f"{name} says nothing")
+        elif h.level == "redacted":
+            states.append(f"{name}'s terms are redacted")
+        elif h.level == "ok":
+            states.append(f"{name} raises no issue" + (f" ({ref})" if ref else ""))
+        else:
+            states.append(f"{name} is also one-sided ({h.label.lower()}"
+                          + (f", {ref})" if ref else ")"))
+    best_j, quote, clause = _best(ctx, index, topic)
+    text = "; ".join(states) + "."
+    text = text[0].upper() + text[1:]
+    out: List[Block] = []
+    if best_j is None:
+        entry = an.market.get(topic)
+        if entry is not None and entry.best == an.agreements[index].path:
+            text += " Of the agreements loaded, this one is already the best for us on this point."
+        out.append(lead("Market", text))
+        return out
+    ref = facts.section_ref(an.agreements[best_j], clause) if clause else ""
+    text += f" The best for us is {_name(ctx, best_j)}" + (f" ({ref})" if ref else "") + ":"
+    out.append(lead("Market", text))
+    out.append(Quote(quote))
+    return out
+
+
+def _best(ctx: Ctx, index: int, topic: str) -> Tuple[Optional[int], str, Optional[str]]:
+    """Return (agreement index, quote, clause id) of the best other treatment of `topic`."""
+    an = ctx.analysis
+    paths = [a.path for a in an.agreements]
+    entry = an.market.get(topic)
+    if entry is not None and entry.best and entry.best in paths:
+        j = paths.index(entry.best)
+        if j != index and entry.quote.strip():
+            return j, quotable(entry.quote), entry.clause
+        if j == index:
+            return None, "", None
+    candidates = [j for j in range(len(an.agreements))
+                  if j != index and facts.heat(an, j, topic).level == "ok"]
+    candidates.sort(key=lambda j: (j in ctx.refs, j))
+    for j in candidates:
+        cell = facts.cell_of(an, j, topic)
+        item = an.agreements[j]
+        for cid in cell.clauses:
+            try:
+                clause = item.agreement.clause(cid)
+            except KeyError:
+                continue
+            words = _opening(spans.clause_text(item.agreement, clause, own=True))
+            if words:
+                return j, words, cid
+    return None, "", None
+
+
+def _opening(text: str, limit: int = 420) -> str:
+    """Return the opening sentences of `text` up to about `limit` characters (exact words)."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit]
+    stop = max(cut.rfind(". "), cut.rfind("; "))
+    if stop > limit // 3:
+        return cut[: stop + 1] + " …"
+    return cut[: cut.rfind(" ")] + " …"
