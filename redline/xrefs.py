@@ -15,9 +15,10 @@ import re
 from typing import Dict, List, Optional, Tuple
 
 from redline.model import Agreement, Clause, XRef
+from redline.spans import clause_text
 
-_NUMREF = r"(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}(?![A-Za-z])|[A-Z](?![A-Za-z]))(?:\s?\((?:[a-zA-Z]{1,4}|\d{1,3})\))*"
-_LIST_SEP = r"\s*(?:,\s*(?:and|or)?|\band\b|\bor\b|\bthrough\b|\bto\b|&|-|–)\s*(?:(?:Sections?|Articles?|§§?)\s*)?"
+_NUMREF = r"(?:\d{1,3}(?:\.\d{1,4})*|[IVXLC]{1,6}(?![A-Za-z])|[A-Z](?![A-Za-z]))(?:\s?\((?:[a-zA-Z]{1,4}|\d{1,3})\))*"
+_LIST_SEP = r"\s*(?:,\s*(?:and|or)?|\band\b|\bor\b|\bthrough\b|\bto\b|&|-|–)\s*(?:(?:Sections?|§§?)\s*)?"
 _TITLE = r"(?:\s*\((?:[A-Z][a-z][^()]{0,40}|except[^()]{0,80})\))?"
 _REF = re.compile(
     r"\b(?P<kind>Sections?|SECTIONS?|Articles?|ARTICLES?|Clauses?|Paragraphs?|Subsections?|§§?)\s*"
@@ -114,7 +115,7 @@ class _Tree:
             child = self._child(node, sub)
             if child is None:
                 # an inline enumeration the segmenter did not split: "(b)" written in the clause
-                body = self.agreement.text[node.start:node.end]
+                body = clause_text(self.agreement, node, own=True)
                 if re.search(r"\(\s*%s\s*\)" % re.escape(sub), body, re.I):
                     return node
                 return None

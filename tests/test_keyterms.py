@@ -1,0 +1,126 @@
+"""Key terms: written numbers, the contract's names and types, exact spans, exhibit overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from redline.api import read_agreement
+from redline.keyterms import NAMES, extract, parse_number
+from redline.playbook import load_playbook
+
+SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
+TYPES = {
+    "payment_due_days": int, "late_interest": str, "initial_term": str, "auto_renewal": bool,
+    "renewal_period": str, "termination_notice_days": int, "nonrenewal_notice_days": int,
+    "liability_cap": str, "sla_uptime": list, "service_credit_cap": str,
+    "billing_dispute_window_days": int, "governing_law": str, "forum": str,
+}
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load_playbook()
+
+
+@pytest.fixture(scope="module")
+def samples(book):
+    out = {}
+    for p in sorted(SAMPLES.glob("*.txt")):
+        ag = read_agreement(p)
+        out[p.stem] = (ag, extract(ag, {}, book))
+    return out
+
+
+@pytest.mark.parametrize("text,value", [
+    ("thirty (30)", 30), ("30", 30), ("sixty", 60), ("one hundred twenty (120)", 120),
+    ("twenty-four", 24), ("forty five", 45), ("a", 1), ("1.5", 1.5), ("ninety (90)", 90),
+])
+def test_parse_number(text, value):
+    assert parse_number(text) == value
+
+
+def test_every_name_with_its_type_and_span(samples):
+    for stem, (ag, terms) in samples.items():
+        assert tuple(terms) == NAMES
+        for name, term in terms.items():
+            assert term.name == name
+            if term.value is None:
+                assert term.start is None
+                continue
+            assert isinstance(term.value, TYPES[name]), (stem, name, term.value)
+            assert 0 <= term.start < term.end <= len(ag.text)
+            written = ag.text[term.start:term.end]
+            assert written.strip()
+            if isinstance(term.value, str) and name not in ("liability_cap", "service_credit_cap"):
+                assert " ".join(term.value.split()).lower() in " ".join(written.split()).lower()
+
+
+def test_values_read_from_the_samples(samples):
+    _, cl = samples["centurylink-bozeman-msa"]
+    assert cl["late_interest"].value == "1.5% per month"
+    assert cl["payment_due_days"].value == 30
+    assert cl["billing_dispute_window_days"].value == 90
+    assert cl["governing_law"].value == "New York"
+    assert cl["liability_cap"].value is None  # the MSA excludes damages but sets no cap
+    _, l3 = samples["level3-callwave-msa"]
+    assert l3["initial_term"].value == "two (2) years" and l3["initial_term"].normalized == "24 months"
+    assert l3["auto_renewal"].value is True and l3["renewal_period"].normalized == "1 month"
+    assert l3["service_credit_cap"].normalized == "1 month's charges"
+    _, vv = samples["velvetel-msa"]
+    assert vv["payment_due_days"].value == 0  # "Payment is due immediately upon activating"
+    assert vv["liability_cap"].normalized == "6 months' fees"
+    assert vv["sla_uptime"].value == ["99.95%"]
+    assert vv["forum"].normalized == "arbitration (AAA)"
+    _, tm = samples["customer-template-msa"]
+    assert tm["liability_cap"].normalized == "12 months' fees"
+    assert tm["billing_dispute_window_days"].value == 60
+    assert tm["governing_law"].value is None and tm["auto_renewal"].value is None
+    assert tm["termination_notice_days"].value == 30
+
+
+def test_exhibit_overrides_master_and_lists_the_other(samples):
+    ag, att = samples["att-sbc-pricing-schedule-sow"]
+    term = att["termination_notice_days"]
+    kinds = {p.id: p.kind for p in ag.parts}
+    clause = ag.clause(term.clause)
+    if kinds.get(clause.part) == "sow":
+        assert term.value == 90 and [a.value for a in term.alternatives] == [60]
+    else:  # the segmenter did not split the SOW off: both values are still reported
+        assert {term.value} | {a.value for a in term.alternatives} == {60, 90}
+
+
+def _write(tmp_path, text, name="a.txt"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return read_agreement(p)
+
+
+def test_small_agreement_written_numbers_and_silence(tmp_path, book):
+    ag = _write(tmp_path, (
+        "MASTER AGREEMENT\n\n1. Payment. Customer shall pay each invoice within forty-five (45) days "
+        "after the invoice date. Late amounts bear interest at one percent (1%) per month.\n\n"
+        "2. Term. This Agreement continues for an initial term of three (3) years and renews "
+        "automatically for successive one (1) year renewal terms unless either party gives notice "
+        "of non-renewal at least ninety (90) days before the end of the then-current term.\n\n"
+        "3. Law. This Agreement is governed by the laws of the State of Oregon.\n"))
+    terms = extract(ag, {}, book)
+    assert terms["payment_due_days"].value == 45
+    assert terms["late_interest"].normalized == "1% per month"
+    assert terms["initial_term"].normalized == "36 months"
+    assert terms["auto_renewal"].value is True
+    assert terms["renewal_period"].normalized == "12 months"
+    assert terms["nonrenewal_notice_days"].value == 90
+    assert terms["governing_law"].value == "Oregon"
+    assert ag.text[terms["governing_law"].start:terms["governing_law"].end] == "Oregon"
+    for silent in ("liability_cap", "sla_uptime", "forum", "service_credit_cap"):
+        assert terms[silent].value is None
+
+
+def test_vendor_only_termination_right_is_not_the_customers(tmp_path, book):
+    ag = _write(tmp_path, (
+        "1. Termination. Provider may terminate this Agreement for any reason on ten (10) days' "
+        "written notice. Customer may terminate this Agreement for convenience on sixty (60) days' "
+        "written notice.\n"))
+    assert extract(ag, {}, book)["termination_notice_days"].value == 60
