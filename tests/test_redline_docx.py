@@ -444,3 +444,24 @@ def test_libreoffice_pdf_shows_the_comments(redlines, libreoffice, tmp_path):
     assert len(notes) == len(findings)
     assert all("Jane Counsel" in str(n.get("/T")) for n in notes)
     assert not any(INTERNAL in str(n.get("/Contents")) for n in notes)
+
+
+@pytest.mark.parametrize("name", [p.name for p in SAMPLE_FILES])
+def test_real_review_findings(tmp_path, name):
+    """The whole pipeline (whatever the review finds): the OOXML rules hold, reject-all is the
+    agreement, and every applied proposal reads in the accept-all text."""
+    agreement = api.read_agreement(SAMPLES / name)
+    item = api.analyze_agreement(agreement, api.load_playbook())
+    out = tmp_path / "r.docx"
+    report = write_redline(item, out)
+    view = read_docx(out)
+    assert view.problems == []
+    rejected, _accepted, _ = expected_texts(agreement, [])
+    assert norm(view.rejected) == rejected
+    accepted = norm(view.accepted)
+    by_id = {f.id: f for f in item.findings}
+    for fid in report.applied:
+        f = by_id[fid]
+        if f.apply != "comment" and f.proposal and not any(fid == s for s, _ in report.skipped):
+            assert norm(ooxml.clean_text(f.proposal, keep_length=True)) in accepted, fid
+    assert report.comments == view.counts["comments"]
