@@ -36,6 +36,7 @@ _NUMBERED = re.compile(r"^[ \t]*(?:\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]?|\(?[A-Za-
 _SIGNATURE_WORDS = re.compile(r"signature|witness|_{3,}|\bby:|\bname:|\btitle:|\bdate:", re.IGNORECASE)
 _REDACTION = re.compile(r"\[\s*\*+\s*\]|\*{3,}")
 _DIGITS = re.compile(r"\d+")
+_LEAD_MARKS = re.compile(r"^[\s\[\]*•·\-–—]+")
 _TOKEN = re.compile(r"\S+")
 _TITLE_WORDS = re.compile(r"\b(?:agreement|contract|terms|schedule|exhibit|statement of work|addendum)\b",
                           re.IGNORECASE)
@@ -78,7 +79,7 @@ def _line_furniture(text: str, lines: Sequence[Span]) -> List[Furniture]:
         if e - s > 300:
             norms.append("")
             continue
-        n = " ".join(_DIGITS.sub("#", text[s:e]).split())
+        n = " ".join(_DIGITS.sub("#", _LEAD_MARKS.sub("", text[s:e])).split())
         norms.append(n)
         if n:
             norm_count[n] += 1

@@ -80,6 +80,8 @@ class Token:
     norm: str
     alt: Optional[Tuple[str, Tuple[int, ...]]] = None
     """For "(i)"/"(v)"/"(x)": the other reading (letter vs roman)."""
+    zero: bool = False
+    """True for "1.0"-style numbers (trailing zeros dropped from `value`)."""
 
 
 def parse_match(m: "re.Match[str]") -> Optional[Token]:
@@ -93,8 +95,10 @@ def parse_match(m: "re.Match[str]") -> Optional[Token]:
         return Token("art", (val,), g["art"], str(val))
     if g["dec"]:
         parts = [int(x) for x in g["dec"].split(".")]
+        zero = False
         while len(parts) > 1 and parts[-1] == 0:
             parts.pop()  # "1.0" -> 1, "2.10.0" -> 2.10
+            zero = True
         if parts[0] == 0:
             return None
         raw = m.group(0)[: m.end("decp") - m.start()]
@@ -102,7 +106,7 @@ def parse_match(m: "re.Match[str]") -> Optional[Token]:
             v = ord(g["decl"]) - 64
             return Token("dec", tuple(parts) + (v,), raw,
                          ".".join(str(x) for x in parts) + "." + g["decl"])
-        return Token("dec", tuple(parts), raw, ".".join(str(x) for x in parts))
+        return Token("dec", tuple(parts), raw, ".".join(str(x) for x in parts), zero=zero)
     if g["par"]:
         s = g["par"]
         raw = f"({s})"

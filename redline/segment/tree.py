@@ -10,6 +10,7 @@ opens a nested list, and otherwise it is a reference, not a clause.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -18,6 +19,8 @@ from redline.segment.headings import Heading
 from redline.segment.parts import PartHead
 
 NUMBERED = ("dec", "art")
+TITLE_WORDS = re.compile(r"\b(?:agreement|contract|terms and conditions|schedule|statement of work)\b",
+                         re.IGNORECASE)
 SCOPES = ("dec", "art", "md", "caps")
 
 
@@ -112,6 +115,9 @@ class TreeBuilder:
                 self._add_heading(cand, 0, "caps")
             return
         if cand.kind == "md":
+            h = cand.heading(self.text)
+            if not self.nodes and h is not None and TITLE_WORDS.search(self.text[h.start:h.end]):
+                return  # the document's title, not a clause
             self._add_heading(cand, cand.md_level, "md")
             return
         tok = cand.token
@@ -143,11 +149,29 @@ class TreeBuilder:
         if not cand.line_start and not cand.auto and family == "dec" and len(vals) == 1 \
                 and not tok.raw.endswith("."):
             return
+        if family == "dec" and len(vals) == 1 and (cand.line_start or cand.auto):
+            # the next item of a nested "1. 2. 3." list wins over the outer numbering
+            for k in range(len(self.stack) - 1, -1, -1):
+                nd = self.nodes[self.stack[k]]
+                if nd.family in SCOPES:
+                    break
+                if nd.family == "list" and nd.value[0] == vals[0] - 1:
+                    self._add_item(cand, as_list=True)
+                    return
         heading = cand.heading(text)
         strong = cand.auto or heading is not None
         if cand.line_start and not cand.auto and family == "dec" and len(vals) == 1 \
                 and not tok.raw.endswith(".") and heading is None:
             return
+        if tok.zero and len(vals) == 1:
+            # "1.0 General" under "ARTICLE 1": the article's opening section
+            for k in range(len(self.stack) - 1, -1, -1):
+                nd = self.nodes[self.stack[k]]
+                if nd.family in NUMBERED and nd.value == vals:
+                    if (cand.line_start or cand.auto or cand.prev_ok) and not nd.children:
+                        self._push(cand, family, vals + (0,), f"{vals[0]}.0", k)
+                        self.last[(-1, vals)] = 0
+                    return
         # where would it go?
         parent_k: Optional[int] = None
         if prefix:

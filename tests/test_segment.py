@@ -1,0 +1,325 @@
+"""The clause tree of the five real agreements, of agreements written here in other styles, and of
+random text: the structure an attorney sees, furniture kept out of clause text, the coverage rule."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from redline.ingest import read_document
+from redline.model import Document
+from redline.segment import segment
+from redline.spans import clause_text
+
+HERE = Path(__file__).resolve().parent
+SAMPLES = HERE.parent / "resources" / "samples"
+DATA = HERE / "data" / "segment"
+SAMPLE_NAMES = ["att-sbc-pricing-schedule-sow", "centurylink-bozeman-msa", "customer-template-msa",
+                "level3-callwave-msa", "velvetel-msa"]
+
+_CACHE = {}
+
+
+def agreement(name: str):
+    if name not in _CACHE:
+        _CACHE[name] = segment(read_document(SAMPLES / f"{name}.txt"))
+    return _CACHE[name]
+
+
+# ---------------------------------------------------------------------------------------------
+# The coverage rule, checked exactly
+
+
+def check_structure(ag) -> None:
+    """Assert the tree is well formed and every non-furniture character is owned exactly once."""
+    text = ag.text
+    n = len(text)
+    parts = ag.parts
+    assert parts and parts[0].start == 0 and parts[-1].end == n
+    for a, b in zip(parts, parts[1:]):
+        assert a.end == b.start and a.start < a.end
+    ids = [c.id for c in ag.clauses]
+    assert len(ids) == len(set(ids)), "clause ids are unique"
+    part_ids = [p.id for p in parts]
+    assert len(part_ids) == len(set(part_ids))
+    by_id = {c.id: c for c in ag.clauses}
+    part_of = {p.id: p for p in parts}
+    for c in ag.clauses:
+        p = part_of[c.part]
+        assert p.start <= c.start < c.end <= p.end or (c.start == c.end and p.start <= c.start <= p.end)
+        assert c.start <= c.body_start <= c.end
+        assert c.id.startswith(c.part + "/")
+        kids = [by_id[k] for k in c.children]
+        for k in kids:
+            assert k.parent == c.id and k.level == c.level + 1
+            assert c.start < k.start and k.end <= c.end
+        for a, b in zip(kids, kids[1:]):
+            assert a.end <= b.start
+        if c.parent is None:
+            assert c.level == 1
+        else:
+            assert c.id in by_id[c.parent].children
+    tops = {}
+    for c in ag.clauses:
+        if c.parent is None:
+            tops.setdefault(c.part, []).append(c)
+    for lst in tops.values():
+        for a, b in zip(lst, lst[1:]):
+            assert a.end <= b.start
+    # ownership counts by difference arrays: parts +1, top-level clauses -1 (preamble), each clause
+    # +1 for its span and -1 for each child's span (its own text)
+    diff = [0] * (n + 1)
+
+    def add(s, e, v):
+        diff[s] += v
+        diff[e] -= v
+
+    for p in parts:
+        add(p.start, p.end, 1)
+    for c in ag.clauses:
+        if c.parent is None:
+            add(c.start, c.end, -1)
+        add(c.start, c.end, 1)
+        for k in c.children:
+            add(by_id[k].start, by_id[k].end, -1)
+    furn = [0] * (n + 1)
+    prev_end = 0
+    for f in ag.furniture:
+        assert prev_end <= f.start < f.end <= n
+        prev_end = f.end
+        furn[f.start] += 1
+        furn[f.end] -= 1
+    count = 0
+    infurn = 0
+    for i in range(n):
+        count += diff[i]
+        infurn += furn[i]
+        if not infurn:
+            assert count == 1, f"character {i} ({text[i]!r}) is owned {count} times"
+
+
+def top(ag, part_id):
+    return [c for c in ag.clauses if c.part == part_id and c.parent is None]
+
+
+def kids(ag, clause):
+    by_id = {c.id: c for c in ag.clauses}
+    return [by_id[k] for k in clause.children]
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_coverage_rule_holds_exactly_on_the_samples(name):
+    check_structure(agreement(name))
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_no_clause_text_contains_page_furniture(name):
+    ag = agreement(name)
+    furniture_texts = {" ".join(ag.text[f.start:f.end].split()) for f in ag.furniture
+                       if f.end - f.start >= 12}
+    for c in ag.clauses:
+        t = clause_text(ag, c)
+        assert not re.search(r"\bPage \d+ of \d+\b", t), c.id
+        assert "All Rights Reserved" not in t, c.id
+        assert "Confidential treatment has been requested" not in t, c.id
+        assert not re.search(r"(?m)^\s*Page \d+\s*$", t), c.id
+        flat = " ".join(t.split())
+        for ft in furniture_texts:
+            assert ft not in flat, (c.id, ft)
+
+
+def test_centurylink_msa_and_its_three_exhibits():
+    ag = agreement("centurylink-bozeman-msa")
+    assert ag.parts[0].kind == "cover" and ag.parts[1].kind == "main"
+    main = ag.parts[1]
+    assert "CenturyLink" in ag.title and "Agreement" in ag.title
+    tops = top(ag, main.id)
+    assert [c.norm for c in tops] == [str(i) for i in range(1, 10)]
+    by = {c.norm: c for c in tops}
+    assert [k.norm for k in kids(ag, by["4"])] == [f"4.{i}" for i in range(1, 7)]
+    assert [k.norm for k in kids(ag, by["6"])] == [f"6.{i}" for i in range(1, 5)]
+    assert [k.norm for k in kids(ag, by["9"])] == [f"9.{i}" for i in range(1, 12)]
+    assert by["4"].heading == "Billing and Payment"
+    assert by["4"].children and ag.clause(by["4"].children[0]).heading == "Commencement of Billing"
+    exhibits = [p for p in ag.parts if p.kind == "exhibit"]
+    names = [p.title.upper() for p in exhibits]
+    assert len(exhibits) == 3
+    assert "SIP TRUNK" in names[0] and "NETWORKING" in names[1] and "LOCAL ACCESS" in names[2]
+    for p in exhibits:
+        norms = [c.norm for c in top(ag, p.id)]
+        assert norms[:3] == ["1", "2", "3"], p.id
+    # the running header inside clause 4.4 ("... and are 79 CENTURYLINK ... due upon ...")
+    c44 = next(c for c in ag.clauses if c.id == f"{main.id}/4.4")
+    inner = [f for f in ag.furniture if c44.start < f.start and f.end < c44.end]
+    assert inner, "the clause's span encloses the running header"
+    t = clause_text(ag, c44)
+    assert "deposit as a condition" in t and "due upon" in t and "NSP #" not in t
+
+
+def test_velvetel_sections_1_to_26_down_to_four_levels():
+    ag = agreement("velvetel-msa")
+    assert ag.title == "Velvetel Master Services Agreement"
+    assert len(ag.parts) == 1
+    assert [c.norm for c in top(ag, "main")] == [str(i) for i in range(1, 27)]
+    deep = ag.clause("main/7.3.1.1")
+    assert deep.level == 4 and deep.parent == "main/7.3.1"
+    assert ag.clause("main/7.3.1").parent == "main/7.3"
+    assert ag.clause("main/6.1.2").level == 3
+    # Velvetel repeats some numbers: the repeats get "~2"
+    assert "main/11.1~2" in {c.id for c in ag.clauses}
+    assert ag.clause("main/16.2~3").children == ("main/16.2.3",)
+    assert ag.clause("main/1.1").heading == "Generally"
+    # bullets stay inside their clause
+    core = ag.clause("main/8.2.1")
+    assert "Low-level Libraries" in clause_text(ag, core, own=True)
+
+
+def test_level3_articles_schedule_and_exhibit():
+    ag = agreement("level3-callwave-msa")
+    assert ag.title.startswith("Master Service Agreement")
+    assert ag.title not in ("printer-friendly", "Sponsored Links")
+    arts = top(ag, "main")
+    assert [c.norm for c in arts] == [str(i) for i in range(1, 8)]
+    assert all(c.number.startswith("ARTICLE") for c in arts)
+    assert arts[0].heading == "DEFINITIONS"
+    assert [k.norm for k in kids(ag, arts[6])] == [f"7.{i}" for i in range(1, 21)]
+    kinds = [p.kind for p in ag.parts]
+    assert kinds == ["main", "schedule", "exhibit"]
+    sched = ag.parts[1]
+    assert [c.norm for c in top(ag, sched.id)] == [str(i) for i in range(1, 11)]
+    assert "EXHIBIT A" in ag.parts[2].title
+    # "(A)" under a section, "(i)" roman under "(A)"
+    c37 = ag.clause("main/3.7")
+    a = kids(ag, c37)[0]
+    assert a.number == "(A)" and [k.number for k in kids(ag, a)][:3] == ["(i)", "(ii)", "(iii)"]
+    assert len(ag.redactions) >= 10
+    assert sum(1 for b in ag.blocks if b.kind == "redaction") >= 5
+    sig = [b for b in ag.blocks if b.kind == "signature"]
+    assert sig and "IN WITNESS WHEREOF" in ag.text[sig[0].start:sig[0].end]
+    assert all(not (c.start < sig[0].start < c.end) for c in ag.clauses)
+    web = [f for f in ag.furniture if f.kind == "web_chrome"]
+    assert {ag.text[f.start:f.end] for f in web} >= {"printer-friendly", "Sponsored Links"}
+
+
+def test_att_pricing_schedule_and_sow():
+    ag = agreement("att-sbc-pricing-schedule-sow")
+    assert [p.kind for p in ag.parts] == ["main", "sow"]
+    assert [c.norm for c in top(ag, "main")] == [str(i) for i in range(1, 9)]
+    sow = ag.parts[1]
+    assert [c.norm for c in top(ag, sow.id)] == ["1", "2", "3", "4"]
+    two = top(ag, sow.id)[1]
+    assert [k.norm for k in kids(ag, two)] == [f"2.{i}" for i in range(1, 7)]
+    two5 = kids(ag, two)[4]
+    assert [k.norm for k in kids(ag, two5)] == ["2.5.A", "2.5.B", "2.5.C", "2.5.D", "2.5.E"]
+    # references, amounts, percentages and dates are not clauses
+    numbers = {c.number for c in ag.clauses}
+    assert not numbers & {"1", "855", "4.1", "4.2"}
+    assert top(ag, "main")[0].heading == "DEFINITIONS"
+
+
+def test_customer_template_headed_clauses_and_three_tables():
+    ag = agreement("customer-template-msa")
+    assert ag.title == "Master Services Agreement"
+    heads = [c.heading for c in ag.clauses]
+    for h in ("DEFINITIONS", "FEES AND PAYMENT TERMS", "LIMITATION OF LIABILITY", "TERMINATION",
+              "SERVICE LEVEL AGREEMENTS (SLAs)", "AUDIT RIGHTS", "TABLE OF FEES"):
+        assert h in heads
+    assert all(c.level == 1 and c.number is None for c in ag.clauses)
+    tables = [b for b in ag.blocks if b.kind == "table"]
+    assert len(tables) == 3
+    assert all(ag.text[b.start] == "|" for b in tables)
+    sigs = [b for b in ag.blocks if b.kind == "signature"]
+    assert len(sigs) == 4
+    for s in sigs:
+        assert not any(c.start < s.start < c.end for c in ag.clauses)
+    fees = next(c for c in ag.clauses if c.heading == "TABLE OF FEES")
+    assert tables[0].start >= fees.start and tables[0].end <= fees.end
+
+
+def test_ids_are_stable_across_runs():
+    a = segment(read_document(SAMPLES / "velvetel-msa.txt"))
+    b = segment(read_document(SAMPLES / "velvetel-msa.txt"))
+    assert [c.id for c in a.clauses] == [c.id for c in b.clauses]
+
+
+# ---------------------------------------------------------------------------------------------
+# Agreements written here in other styles, structure labelled by hand (tests/data/segment/)
+
+LABELS = yaml.safe_load((DATA / "labels.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(LABELS))
+def test_own_agreements_match_their_hand_labels(name):
+    ag = segment(read_document(DATA / name))
+    check_structure(ag)
+    want = LABELS[name]
+    assert ag.title == want["title"]
+    got_parts = [p for p in ag.parts if any(c.part == p.id for c in ag.clauses)]
+    assert [p.kind for p in got_parts] == [p["kind"] for p in want["parts"]]
+    for part, wp in zip(got_parts, want["parts"]):
+        if "title_contains" in wp:
+            assert wp["title_contains"] in part.title
+        got = [[c.norm, c.level, c.heading] for c in ag.clauses if c.part == part.id]
+        assert got == [list(x) for x in wp["clauses"]], part.id
+
+
+def test_markdown_bullets_and_tables_stay_in_their_clause():
+    ag = segment(read_document(DATA / "cloud-hosting-msa.md"))
+    sub = next(c for c in ag.clauses if c.heading == "Subcontractors")
+    assert "Contoso Backup Services" in clause_text(ag, sub, own=True)
+    credits = next(c for c in ag.clauses if c.heading == "Service Credits")
+    assert "below 99.0%" in clause_text(ag, credits)
+    assert any(b.kind == "table" for b in ag.blocks)
+
+
+def test_supply_agreement_footer_and_page_numbers_are_furniture():
+    ag = segment(read_document(DATA / "regional-supply-agreement.txt"))
+    furn = [ag.text[f.start:f.end] for f in ag.furniture]
+    assert furn.count("Harbor Telecom Ltd. - Supply Agreement - Confidential") == 4
+    assert "- 2 -" in furn
+    for c in ag.clauses:
+        assert "Supply Agreement - Confidential" not in clause_text(ag, c)
+
+
+# ---------------------------------------------------------------------------------------------
+# Random text: never crashes, the coverage rule always holds
+
+_PIECES = st.sampled_from([
+    "1. ", "2. ", "3.", "1.1 ", "1.2 ", "2.1 ", "4.3(a)(v)", "(a) ", "(b) ", "(i) ", "(ii) ", "A. ",
+    "B. ", "ARTICLE 1. ", "ARTICLE II ", "Section 2.2 ", "EXHIBIT A\n", "SCHEDULE 2\n",
+    "PRICING ATTACHMENT ", "Page 3 of 9", "Page 4", "\n", "\n\n", "\r\n", "\f", "  ", "\t",
+    "Definitions. ", "Term and Termination. ", "FEES AND PAYMENT TERMS: ", "# Heading\n",
+    "## 2. Fees\n", "**5.1.** ", "• ", "- ", "| a | b |\n", "[*]", "***", "$1,100 ", "99.9% ",
+    "(30) days ", "U.S. ", "the Customer shall pay ", "Provider ", "IN WITNESS WHEREOF\n",
+    "By: ____\n", "CONFIDENTIAL ", "x", ".", ":", "(", ")", "é", "\u00a0", "\u2003",
+])
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, min_size=0, max_size=80))
+def test_random_text_never_breaks_the_coverage_rule(pieces):
+    text = "".join(pieces)
+    ag = segment(Document(path="random.txt", kind="txt", text=text))
+    check_structure(ag)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text(max_size=400))
+def test_arbitrary_unicode_never_crashes(text):
+    ag = segment(Document(path="random.txt", kind="txt", text=text))
+    check_structure(ag)
+
+
+def test_one_enormous_line_and_deep_numbering():
+    deep = " ".join(".".join(["1"] * k) + " Heading. Text." for k in range(1, 300))
+    ag = segment(Document(path="deep.txt", kind="txt", text=deep * 3))
+    check_structure(ag)
+    line = ("Words of a long clause and 4.2 things, $1,100 and 99.9% of (30) days. " * 4000)
+    ag = segment(Document(path="line.txt", kind="txt", text="1. Start. " + line + " 2. End. done"))
+    check_structure(ag)
+    assert [c.norm for c in ag.clauses] == ["1", "2"]
