@@ -7,7 +7,7 @@ itself); where every clause that addresses it has its terms redacted ("[*]" mark
 else of substance after the heading) it is "redacted", not silent.
 
 `closest(text, other, topic=None)` ranks the clauses of another analysed agreement by how close
-their words are to `text` (rapidfuzz token-set ratio over the clauses' own text), those on
+their words are to `text` (rapidfuzz token-set and token-sort ratios over the clauses' text), those on
 `topic` first: "the closest language in the other agreements".
 """
 
@@ -70,9 +70,13 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower())[:_MAX_CHARS]
 
 
+def _score(a: str, b: str, **_) -> float:
+    return (fuzz.token_set_ratio(a, b) + fuzz.token_sort_ratio(a, b)) / 2
+
+
 def similarity(a: str, b: str) -> float:
-    """Return how alike two clause texts are, 0-100 (rapidfuzz token-set ratio)."""
-    return float(fuzz.token_set_ratio(_norm(a), _norm(b)))
+    """Return how alike two clause texts are, 0-100 (mean of rapidfuzz token-set and token-sort ratios)."""
+    return float(_score(_norm(a), _norm(b)))
 
 
 def closest(text: str, other: AgreementAnalysis, topic: Optional[str] = None,
@@ -89,5 +93,5 @@ def closest(text: str, other: AgreementAnalysis, topic: Optional[str] = None,
         pool = list(ag.clauses)
     choices = {c.id: _norm(clause_text(ag, c, own=not c.children or len(c.children) > 8))
                for c in pool}
-    found = process.extract(_norm(text), choices, scorer=fuzz.token_set_ratio, limit=limit)
+    found = process.extract(_norm(text), choices, scorer=_score, limit=limit)
     return [(cid, float(score)) for _, score, cid in found]

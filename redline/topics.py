@@ -358,7 +358,9 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
             if tid in scores or only:
                 continue
             need = BODY_MIN_RELATED if tid in related else BODY_MIN
-            if (norm >= need and (distinct >= 2 or norm >= 2 * need)) or sent >= SENTENCE_MIN:
+            strong_one = distinct == 1 and n_words <= 50 and ev and len(ev[0].split("'")[1].split()) >= 3 \
+                and norm >= 1.4
+            if (norm >= need and (distinct >= 2 or norm >= 2 * need)) or sent >= SENTENCE_MIN or strong_one:
                 scores[tid] = (min(0.84, 0.35 + max(norm, sent / 2) / 10), list(ev))
         if not head and not scores and heading and _names_a_service(heading):
             scores["scope_of_services"] = (0.7, [f"heading names a service: '{heading.strip()}'"])

@@ -1,0 +1,117 @@
+"""Topics for every clause: headings, body evidence, parents; several subjects, not passing mentions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from redline.api import read_agreement
+from redline.playbook import load_playbook
+from redline.topics import classify
+
+SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load_playbook()
+
+
+@pytest.fixture(scope="module")
+def classified(book):
+    out = {}
+    for name in ("customer-template-msa", "centurylink-bozeman-msa", "level3-callwave-msa", "velvetel-msa"):
+        ag = read_agreement(SAMPLES / f"{name}.txt")
+        out[name] = (ag, classify(ag, book))
+    return out
+
+
+def _ids(result, clause_id):
+    return [h.id for h in result[clause_id]]
+
+
+def _by_heading(ag, text):
+    hits = [c for c in ag.clauses if (c.heading or "").strip().rstrip(".").lower() == text.lower()]
+    assert hits, text
+    return hits[0].id
+
+
+def test_every_clause_gets_an_entry_best_first(classified):
+    for ag, res in classified.values():
+        assert set(res) == {c.id for c in ag.clauses}
+        for hits in res.values():
+            scores = [h.score for h in hits]
+            assert scores == sorted(scores, reverse=True)
+            assert all(0 < s <= 1 and h.evidence for s, h in zip(scores, hits))
+
+
+def test_heading_evidence_is_explained(classified):
+    ag, res = classified["customer-template-msa"]
+    top = res[_by_heading(ag, "LIMITATION OF LIABILITY")][0]
+    assert top.id == "limitation_of_liability"
+    assert any(e.startswith("heading ~ ") and "(100)" in e for e in top.evidence)
+    assert any(e.startswith("body: '") and " x" in e for e in top.evidence)
+
+
+def test_long_clause_gets_each_subject(classified):
+    ag, res = classified["customer-template-msa"]
+    assert {"fees_and_payment", "billing_disputes", "taxes"} <= set(_ids(res, _by_heading(ag, "FEES AND PAYMENT TERMS")))
+    assert {"termination_for_convenience", "termination_for_cause", "effect_of_termination"} <= \
+        set(_ids(res, _by_heading(ag, "TERMINATION")))
+
+
+def test_passing_mentions_and_cross_references_do_not_count(classified):
+    ag, res = classified["customer-template-msa"]
+    scope = set(_ids(res, _by_heading(ag, "SCOPE OF SERVICES")))
+    assert not scope & {"audit_rights", "service_levels", "indemnification"}
+    ip = set(_ids(res, _by_heading(ag, "INTELLECTUAL PROPERTY RIGHTS")))
+    assert "indemnification" not in ip  # "subject to the indemnification obligations in Section 4.4"
+
+
+def test_invoice_disputes_are_billing_disputes(classified):
+    ag, res = classified["level3-callwave-msa"]
+    ids = _ids(res, _by_heading(ag, "Disputed Invoices"))
+    assert ids[0] == "billing_disputes" and "dispute_resolution" not in ids
+    ag, res = classified["centurylink-bozeman-msa"]
+    ids = _ids(res, _by_heading(ag, "Payment of Invoices and Disputes"))
+    assert "billing_disputes" in ids and "dispute_resolution" not in ids
+
+
+def test_heading_variants(classified):
+    ag, res = classified["level3-callwave-msa"]
+    assert _ids(res, _by_heading(ag, "No Special Damages"))[0] == "limitation_of_liability"
+    assert _ids(res, _by_heading(ag, "Governing Law"))[0] == "governing_law"
+    ag, res = classified["centurylink-bozeman-msa"]
+    assert "limitation_of_liability" in _ids(res, _by_heading(ag, "Damages Limitations"))
+
+
+def test_sub_clause_inherits_its_parent_weakly(classified):
+    ag, res = classified["velvetel-msa"]
+    child = [c for c in ag.clauses if (c.heading or "").startswith("By Either Party")]
+    if not child:
+        pytest.skip("the segmenter gave no heading to 7.2.2.1")
+    hits = {h.id: h for h in res[child[0].id]}
+    assert "termination_for_cause" in hits
+    assert hits["termination_for_cause"].score < 0.8
+
+
+def test_deterministic(book, classified):
+    ag, res = classified["velvetel-msa"]
+    assert classify(ag, book) == res
+
+
+def test_unnumbered_paragraphs(tmp_path, book):
+    p = tmp_path / "x.txt"
+    p.write_text(
+        "SERVICES AGREEMENT\n\nCHARGES: Customer shall pay each invoice within thirty days. Past due amounts "
+        "bear interest at 1.5% per month. Customer may dispute an invoice in good faith by written notice "
+        "within sixty days; disputed amounts need not be paid until resolved.\n\n"
+        "LAW: This agreement is governed by the laws of the State of Ohio. Any dispute arising out of it "
+        "shall be resolved by binding arbitration under the rules of the American Arbitration Association.\n",
+        encoding="utf-8")
+    ag = read_agreement(p)
+    res = classify(ag, book)
+    topics = {t.id for hits in res.values() for t in hits}
+    assert {"fees_and_payment", "late_payment", "billing_disputes", "governing_law",
+            "dispute_resolution"} <= topics
