@@ -339,7 +339,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Open agreements to begin.")
             return
         total = sum(len(i.findings) for i in items)
-        decided = len(self.document.decisions)
+        decided = sum(1 for i in items for f in i.findings if self.document.decision(i, f).state != "open")
         self.statusBar().showMessage(f"{len(items)} agreement(s) · {total} finding(s) · {decided} decided"
                                      + (" · working…" if self.document.is_busy() else ""))
 
@@ -483,8 +483,9 @@ class MainWindow(QMainWindow):
         present = [p for p in data.paths if p not in missing]
 
         def after() -> None:
-            known = {(i.path, f.id) for i in doc.items for f in i.findings}
-            doc.set_decisions({k: v for k, v in data.decisions.items() if k in known})
+            # Every decision is kept, even one whose finding is not there now (the playbook or
+            # the file may have changed): nothing the attorney decided is dropped silently.
+            doc.set_decisions(dict(data.decisions))
             doc.reference = data.reference if data.reference in {i.path for i in doc.items} else None
             self.compare.set_reference(doc.reference)
             if recovered:
