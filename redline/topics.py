@@ -243,7 +243,7 @@ def _tokens_align(choice: str, seg: str) -> bool:
     for tok in choice.split():
         if len(tok) < 3:
             continue
-        if max((fuzz.ratio(tok, w) for w in words), default=0) < 80:
+        if max((fuzz.ratio(tok, w) for w in words), default=0) < 75:
             return False
     return True
 
@@ -339,6 +339,7 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
     hits = _Hits(idx, text)
     result: Dict[str, Tuple[TopicHit, ...]] = {}
     heading_of: Dict[str, Dict[str, Tuple[float, str]]] = {}
+    under_exclusive: set = set()
     for clause in agreement.clauses:  # document order: parents before children
         heading = _heading(agreement, clause)
         head = _heading_hits(idx, heading)
@@ -354,6 +355,11 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
             bonus = min(0.1, b[0] / 20) if b else 0.0
             scores[tid] = (min(1.0, hs + bonus), [ev] + (list(b[2][:2]) if b else []))
         only = any(v[0] >= 0.95 and tid in idx.exclusive for tid, v in head.items())
+        if only:
+            under_exclusive.add(clause.id)
+        elif clause.parent in under_exclusive:
+            under_exclusive.add(clause.id)
+            only = True  # an item of a definitions list addresses nothing else either
         for tid, (norm, distinct, ev, sent) in body.items():
             if tid in scores or only:
                 continue
@@ -369,7 +375,7 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
             for ph in parent_hits:
                 if ph.score < 0.4 or ph.id in scores:
                     continue
-                if heading and ph.id not in body:
+                if heading and body.get(ph.id, (0.0,))[0] < 0.5:
                     continue  # a sub-clause with its own subject inherits only what its text supports
                 parent = agreement.clause(clause.parent)
                 label = parent.number or parent.id
