@@ -372,7 +372,7 @@ def _notice_days(chunk: str):
 
 _TERM_AVOID = re.compile(r"for\s+cause|breach|default|\bcure|insolven|bankrupt|suspend|installation\s+"
                          r"(?:is\s+)?delay|force\s+majeure|cost\s+increase|rate\s+increase|increased\s+"
-                         r"costs|change\s+in\s+law", re.I)
+                         r"costs|change\s+in\s+law|\bfeatures?\b|\badd-?ons?\b|\boptional\b", re.I)
 
 
 def _termination_notice(tx: _Text) -> KeyTerm:
