@@ -145,8 +145,8 @@ def fill(template: str, parties: Parties) -> str:
 
 
 def _hits(agreement: Agreement, rules: Sequence[_rules.Rule], comp: _rules.Compiled,
-          text: str) -> List[Tuple[_rules.Rule, _rules.Hit]]:
-    out: List[Tuple[_rules.Rule, _rules.Hit]] = []
+          text: str) -> List[Tuple[_rules.Rule, _rules.Hit, Tuple[int, int]]]:
+    out: List[Tuple[_rules.Rule, _rules.Hit, Tuple[int, int]]] = []
     spans = list(_rules.windows(text))
     lowered = [text[s:e].lower() for s, e in spans]
     for rule in rules:
@@ -156,7 +156,7 @@ def _hits(agreement: Agreement, rules: Sequence[_rules.Rule], comp: _rules.Compi
                 continue
             hits = _rules.find(rule, comp, text, s, e, text)
             if hits:
-                out.append((rule, hits[0]))
+                out.append((rule, hits[0], (s, e)))
     return out
 
 
@@ -169,8 +169,17 @@ def review(agreement, topics, parties, playbook):
     raw = _hits(agreement, rules, comp, text)
     findings: List[Finding] = []
     used_ids: Dict[str, int] = {}
-    for rule, hit in sorted(raw, key=lambda rh: (rh[1].start, -RANK[rh[0].severity], rh[0].id)):
+    for rule, hit, window in sorted(raw, key=lambda rh: (rh[1].start, -RANK[rh[0].severity], rh[0].id)):
         clause = index.at(hit.start)
+        start, end, apply = hit.start, hit.end, rule.apply
+        whole = False
+        if rule.span == "sentence":
+            ss, se = sentence_span(text, window, clause)
+            if se - ss <= _rules.MAX_SENTENCE_SPAN and ss <= start and end <= se:
+                start, end, whole = ss, se, True
+            elif apply != "comment":
+                apply = "comment"  # too long to replace cleanly: the proposal goes in the margin
+        hit = _rules.Hit(start, end, hit.actor)
         fid = f"{rule.id}@{hit.start}"
         used_ids[fid] = used_ids.get(fid, 0) + 1
         if used_ids[fid] > 1:
@@ -180,12 +189,38 @@ def review(agreement, topics, parties, playbook):
             clause=clause.id if clause else None, start=hit.start, end=hit.end,
             quote=_quote(agreement, hit.start, hit.end), why=rule.why, ask=rule.ask,
             fallback=rule.fallback, comment=fill(rule.comment, parties),
-            proposal=fill(rule.proposal, parties), apply=rule.apply, replace=rule.replace))
+            proposal=_sentence_case(fill(rule.proposal, parties), whole),
+            apply=apply, replace=rule.replace))
     findings = resolve_overlaps(findings, agreement)
     missing = _missing(agreement, required, comp, text, parties)
     findings.extend(missing)
     verdicts = _verdicts(agreement, topics, playbook, positions, rules, required, findings)
     return tuple(findings), verdicts, risk_score(findings)
+
+
+_LEAD = re.compile(r"\s*(?:[•●▪◦·\-–]\s*|\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]?\s+|\([a-zA-Z]{1,4}\)\s+)")
+
+
+def _sentence_case(words: str, whole_sentence: bool) -> str:
+    """Return `words` with a capital first letter when they replace a whole sentence."""
+    if whole_sentence and words[:1].islower():
+        return words[:1].upper() + words[1:]
+    return words
+
+
+def sentence_span(text: str, window: Tuple[int, int], clause=None) -> Tuple[int, int]:
+    """Return the sentence `window` without its clause number, heading, bullet or final stop."""
+    s, e = window
+    if clause is not None and clause.start <= s < clause.body_start <= e:
+        s = clause.body_start
+    m = _LEAD.match(text, s, e)
+    if m and m.end() < e:
+        s = m.end()
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ".;"):
+        e -= 1
+    while s < e and text[s].isspace():
+        s += 1
+    return s, e
 
 
 def resolve_overlaps(findings: Sequence[Finding], agreement: Optional[Agreement] = None) -> List[Finding]:

@@ -95,6 +95,10 @@ class Rule:
     apply: str = "change+comment"
     verdict: str = ""
     """"unacceptable" or "fallback"; empty means by severity (high/medium -> unacceptable)."""
+    span: str = "match"
+    """"match": the finding covers the matched words (or a `(?P<span>...)` group in the
+    expression); "sentence": the whole sentence they are in, for a proposal written as a full
+    sentence (a sentence longer than `MAX_SENTENCE_SPAN` keeps the match and becomes a comment)."""
 
 
 @dataclass(frozen=True)
@@ -291,7 +295,9 @@ def _textual_alternation(pattern: str) -> Optional[str]:
 
 _MATCH_KEYS = {"phrases", "regex", "fuzzy", "threshold", "actor", "numeric", "unless", "unless_anywhere"}
 _RULE_KEYS = {"id", "title", "severity", "match", "why", "ask", "fallback", "comment", "proposal",
-              "replace", "apply", "verdict"}
+              "replace", "apply", "verdict", "span"}
+SPANS = ("match", "sentence")
+MAX_SENTENCE_SPAN = 600
 _REQ_KEYS = {"id", "topic", "title", "severity", "needs", "why", "ask", "comment", "clause"}
 
 
@@ -363,7 +369,8 @@ def build_rule(node, topic: str, path) -> Rule:
                 fallback=_str(node, "fallback", path, node), comment=_str(node, "comment", path, node),
                 proposal=_str(node, "proposal", path, node),
                 replace=_choice(node, "replace", path, REPLACE, "span"),
-                apply=_choice(node, "apply", path, APPLY, "change+comment"), verdict=verdict)
+                apply=_choice(node, "apply", path, APPLY, "change+comment"), verdict=verdict,
+                span=_choice(node, "span", path, SPANS, "match"))
 
 
 def build_requirement(node, path, topic_ids=None) -> Requirement:
@@ -701,7 +708,10 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
             actor = hit.groupdict().get("actor")
             if hit.end() > hit.start():
                 how = kind if actor or kind != "party" else "free"
-                raw.append((hit.start(), hit.end(), comp.role(actor) if actor else None, how))
+                hs, he = hit.span()
+                if hit.groupdict().get("span"):
+                    hs, he = hit.span("span")
+                raw.append((hs, he, comp.role(actor) if actor else None, how))
             # after a party-led match, look again from just after that party's name, so a later
             # party in the same window ("you agree that we will ...") gets its own chance
             pos = hit.start("actor") + 1 if actor else max(hit.end(), hit.start() + 1)
