@@ -325,6 +325,27 @@ def _body_scores(idx: _Index, hits: Iterable[Tuple[int, str, bool]], n_words: in
     return out
 
 
+_INLINE_HEAD = re.compile(r"(?:(?<=\n)|(?<=\. )|(?<=: ))[ \t]*(?:Section\s+|SECTION\s+|§\s*)?\d{1,2}(?:\.\d{1,3})+"
+                          r"\.?[ \t]+([A-Z][A-Za-z,'’&/()\- ]{2,60}?)\.(?=\s)")
+
+
+def _inline_headings(idx: _Index, text: str, pieces) -> Dict[str, Tuple[float, str]]:
+    """Return topics named by numbered headings inside a clause's own text ("Section 1.02 Acceptance.").
+
+    They are sub-clauses the segmenter left inside their parent; each names its subject as a
+    heading would, so a strong match counts (a little less than the clause's own heading).
+    """
+    out: Dict[str, Tuple[float, str]] = {}
+    for a, b in pieces:
+        if b - a < 40:
+            continue
+        for m in _INLINE_HEAD.finditer(text, a, b):
+            for tid, (hs, ev) in _heading_hits(idx, m.group(1)).items():
+                if hs >= 0.9 and hs * 0.85 > out.get(tid, (0, ""))[0]:
+                    out[tid] = (round(hs * 0.85, 3), f"inline {ev}")
+    return out
+
+
 def _names_a_service(heading: str) -> bool:
     """True for a short heading naming an offering: "Monitoring Services", "Velvetel Mobile Service"."""
     words = _norm(heading).split()
@@ -354,6 +375,9 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
             b = body.get(tid)
             bonus = min(0.1, b[0] / 20) if b else 0.0
             scores[tid] = (min(1.0, hs + bonus), [ev] + (list(b[2][:2]) if b else []))
+        for tid, (hs, ev) in _inline_headings(idx, text, pieces).items():
+            if tid not in scores or scores[tid][0] < hs:
+                scores[tid] = (hs, [ev])
         only = any(v[0] >= 0.95 and tid in idx.exclusive for tid, v in head.items())
         if only:
             under_exclusive.add(clause.id)
