@@ -145,19 +145,54 @@ def fill(template: str, parties: Parties) -> str:
 
 
 def _hits(agreement: Agreement, rules: Sequence[_rules.Rule], comp: _rules.Compiled,
-          text: str) -> List[Tuple[_rules.Rule, _rules.Hit, Tuple[int, int]]]:
+          text: str, spans: Sequence[Tuple[int, int]]) -> List[Tuple[_rules.Rule, _rules.Hit, Tuple[int, int]]]:
     out: List[Tuple[_rules.Rule, _rules.Hit, Tuple[int, int]]] = []
-    spans = list(_rules.windows(text))
-    lowered = [text[s:e].lower() for s, e in spans]
+    index = _KeywordIndex(text, spans)
     for rule in rules:
-        keys = _rules.prefilter(rule)
-        for (s, e), low in zip(spans, lowered):
-            if keys and not any(k in low for k in keys):
-                continue
+        for i in index.candidates(_rules.prefilter(rule)):
+            s, e = spans[i]
             hits = _rules.find(rule, comp, text, s, e, text)
             if hits:
                 out.append((rule, hits[0], (s, e)))
     return out
+
+
+class _KeywordIndex:
+    """Which windows contain a word: one scan of the lower-cased text per word, cached."""
+
+    def __init__(self, text: str, spans: Sequence[Tuple[int, int]]) -> None:
+        self.spans = spans
+        self.starts = [s for s, _ in spans]
+        low = text.lower()
+        self.low = low if len(low) == len(text) else None
+        self.lowered = None if self.low is not None else [text[s:e].lower() for s, e in spans]
+        self.cache: Dict[str, frozenset] = {}
+
+    def windows_with(self, word: str) -> frozenset:
+        hit = self.cache.get(word)
+        if hit is not None:
+            return hit
+        found = set()
+        if self.low is None:
+            found = {i for i, w in enumerate(self.lowered) if word in w}
+        else:
+            pos = self.low.find(word)
+            while pos >= 0:
+                i = bisect.bisect_right(self.starts, pos) - 1
+                if i >= 0 and pos + len(word) <= self.spans[i][1]:
+                    found.add(i)
+                pos = self.low.find(word, pos + 1)
+        hit = self.cache[word] = frozenset(found)
+        return hit
+
+    def candidates(self, words: Sequence[str]) -> List[int]:
+        """Return the indices of windows holding one of `words` (all windows when no words)."""
+        if not words:
+            return list(range(len(self.spans)))
+        out: set = set()
+        for w in words:
+            out |= self.windows_with(w)
+        return sorted(out)
 
 
 def review(agreement, topics, parties, playbook):
@@ -166,7 +201,8 @@ def review(agreement, topics, parties, playbook):
     comp = compiled_for(parties)
     text = blank_furniture(agreement)
     index = _ClauseIndex(agreement)
-    raw = _hits(agreement, rules, comp, text)
+    spans = list(_rules.windows(text))
+    raw = _hits(agreement, rules, comp, text, spans)
     findings: List[Finding] = []
     used_ids: Dict[str, int] = {}
     for rule, hit, window in sorted(raw, key=lambda rh: (rh[1].start, -RANK[rh[0].severity], rh[0].id)):
@@ -192,7 +228,7 @@ def review(agreement, topics, parties, playbook):
             proposal=_sentence_case(fill(rule.proposal, parties), whole),
             apply=apply, replace=rule.replace))
     findings = resolve_overlaps(findings, agreement)
-    missing = _missing(agreement, required, comp, text, parties)
+    missing = _missing(agreement, required, comp, text, parties, spans)
     findings.extend(missing)
     verdicts = _verdicts(agreement, topics, playbook, positions, rules, required, findings)
     return tuple(findings), verdicts, risk_score(findings)
@@ -246,15 +282,15 @@ def resolve_overlaps(findings: Sequence[Finding], agreement: Optional[Agreement]
     return sorted(out.values(), key=lambda f: (f.start, f.end, f.id))
 
 
-def _missing(agreement, required, comp, text, parties) -> List[Finding]:
+def _missing(agreement, required, comp, text, parties, spans) -> List[Finding]:
     out: List[Finding] = []
     if not required:
         return out
     main = [c for c in agreement.clauses if c.level == 1]
     after = main[-1].id if main else (agreement.clauses[-1].id if agreement.clauses else None)
-    sigs = [(s, e) for s, e in _rules.windows(text)]
+    index = _KeywordIndex(text, spans)
     for req in required:
-        lacking = [m for m in req.needs if not _present(m, comp, text, sigs)]
+        lacking = [m for m in req.needs if not _present(m, comp, text, spans, index)]
         if not lacking:
             continue
         out.append(Finding(
@@ -266,9 +302,10 @@ def _missing(agreement, required, comp, text, parties) -> List[Finding]:
     return out
 
 
-def _present(match: _rules.Match, comp, text: str, spans) -> bool:
+def _present(match: _rules.Match, comp, text: str, spans, index) -> bool:
     probe = _rules.Rule("_", "_", "_", "low", match)
-    for s, e in spans:
+    for i in index.candidates(_rules.prefilter(probe)):
+        s, e = spans[i]
         if _rules.find(probe, comp, text, s, e, text):
             return True
     return False
