@@ -262,8 +262,10 @@ def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     if isinstance(exc, StageFailed):
         return text[0] if text else "failed"
-    if isinstance(exc, ImportError):
+    if isinstance(exc, ModuleNotFoundError):
         return f"module missing: {exc}"
+    if isinstance(exc, ImportError):
+        return f"import failed: {exc}"
     where = ""
     tb = traceback.extract_tb(exc.__traceback__)
     if tb:

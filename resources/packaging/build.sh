@@ -4,8 +4,10 @@
 #   dist/redline-<version>-linux-x86_64.tar.gz  that folder, as redline-<version>/
 #   dist/redline_<version>_amd64.deb            /opt/redline + /usr/bin links + desktop entry + icons
 #
-# Usage: bash resources/packaging/build.sh        (PYTHON=/path/to/python to choose the interpreter;
-#                                                  it must have redline's dependencies installed)
+# Usage: bash resources/packaging/build.sh
+#   PYTHON=/path/to/python        the interpreter (default: the active venv's, else python3); it
+#                                 must have redline and its dependencies installed
+#   REDLINE_DEB_COMPRESSION=gzip  faster, larger .deb (default xz: ~40 MB, over a minute on 2 cores)
 # Needs: dpkg-deb (Debian/Ubuntu), ldd. Installs PyInstaller with pip if it is missing.
 set -euo pipefail
 
@@ -41,6 +43,7 @@ BUNDLE="$ROOT/dist/redline"
 [[ -f "$BUNDLE/_internal/playbooks/customer-telecom.yaml" ]] || die "the playbook is not in the bundle"
 [[ $(ls "$BUNDLE/_internal/resources/samples/"*.txt | wc -l) -eq 5 ]] || die "the five samples are not in the bundle"
 
+t0=$(date +%s)
 # 2. Every library the bundle's binaries need must be in the bundle or come from a Debian package
 #    the .deb depends on. A missing Qt library means the Qt filter (qtfilter.py) dropped too much.
 declare -A MISSING_TO_PKG=(
@@ -52,40 +55,48 @@ declare -A MISSING_TO_PKG=(
     [libfontconfig.so.1]=libfontconfig1 [libfreetype.so.6]=libfreetype6 [libdbus-1.so.3]=libdbus-1-3
 )
 declare -A DEPS=()
-while IFS= read -r elf; do
-    while IFS= read -r line; do
-        lib="$(awk '{print $1}' <<<"$line")"
-        if [[ "$line" == *"not found"* ]]; then
-            [[ "$lib" == libQt6* ]] && die "$elf needs $lib, which the bundle lacks (see qtfilter.py)"
-            [[ -n "${MISSING_TO_PKG[$lib]:-}" ]] || die "$elf needs $lib: add its Debian package to MISSING_TO_PKG"
-            DEPS[${MISSING_TO_PKG[$lib]}]=1
-        elif [[ "$line" == *"=> /"* ]]; then
-            path="$(awk '{print $3}' <<<"$line")"
-            [[ "$path" == "$BUNDLE"/* ]] && continue
-            pkg="$(dpkg -S "$path" 2>/dev/null || dpkg -S "/usr${path#/usr}" 2>/dev/null \
-                   || dpkg -S "/usr$path" 2>/dev/null || dpkg -S "$(readlink -f "$path")" 2>/dev/null || true)"
-            pkg="${pkg%%:*}"
-            if [[ -n "$pkg" ]]; then DEPS[$pkg]=1
-            elif [[ -n "${MISSING_TO_PKG[$lib]:-}" ]]; then DEPS[${MISSING_TO_PKG[$lib]}]=1
-            else die "$elf needs $path, which no Debian package owns"; fi
-        fi
-    done < <(LD_LIBRARY_PATH="$BUNDLE/_internal" ldd "$elf" 2>/dev/null || true)
-done < <(find "$BUNDLE" -type f \( -name "*.so*" -o -perm -u+x \) -exec sh -c 'head -c4 "$1" | grep -q ELF && echo "$1"' _ {} \;)
+LDD_OUT="$(mktemp)"
+while IFS= read -r -d '' elf; do
+    [[ "$(head -c4 "$elf")" == $'\x7fELF' ]] || continue
+    LD_LIBRARY_PATH="$BUNDLE/_internal" ldd "$elf" 2>/dev/null | sed -e 's/^[[:space:]]*//' -e 's/ (0x[0-9a-f]*)$//' -e "s|^|$elf\t|" || true
+done < <(find "$BUNDLE" -type f \( -name "*.so*" -o -perm -u+x \) -print0) > "$LDD_OUT"
+while IFS=$'\t' read -r elf line; do
+    lib="$(awk '{print $1}' <<<"$line")"
+    if [[ "$line" == *"not found"* ]]; then
+        [[ "$lib" == libQt6* ]] && die "$elf needs $lib, which the bundle lacks (see qtfilter.py)"
+        [[ -n "${MISSING_TO_PKG[$lib]:-}" ]] || die "$elf needs $lib: add its Debian package to MISSING_TO_PKG"
+        DEPS[${MISSING_TO_PKG[$lib]}]=1
+    elif [[ "$line" == *"=> /"* ]]; then
+        path="$(awk '{print $3}' <<<"$line")"
+        [[ "$path" == "$BUNDLE"/* ]] && continue
+        pkg="$(dpkg -S "$path" 2>/dev/null || dpkg -S "/usr${path#/usr}" 2>/dev/null \
+               || dpkg -S "$(readlink -f "$path")" 2>/dev/null || true)"
+        pkg="${pkg%%:*}"
+        if [[ -n "$pkg" ]]; then DEPS[$pkg]=1
+        elif [[ -n "${MISSING_TO_PKG[$lib]:-}" ]]; then DEPS[${MISSING_TO_PKG[$lib]}]=1
+        else die "$elf needs $path, which no Debian package owns"; fi
+    fi
+done < <(sort -t$'\t' -k2,2 -u "$LDD_OUT")
+rm -f "$LDD_OUT"
 # What Qt's xcb platform loads at run time (Qt's own list for X11), and fonts to draw text with.
 for pkg in libc6 libxcb1 libxcb-icccm4 libxcb-keysyms1 libgl1 libegl1 fontconfig-config; do DEPS[$pkg]=1; done
 DEPENDS="$(printf '%s\n' "${!DEPS[@]}" | sort | paste -sd, - | sed 's/,/, /g')"
 DEPENDS="$DEPENDS, fonts-dejavu-core | fonts-liberation2 | fonts-freefont-ttf"
 say "depends: $DEPENDS"
 
+say "libraries checked in $(( $(date +%s) - t0 )) s"
+
 SIZE_MB=$(du -sm "$BUNDLE" | cut -f1)
 say "dist/redline/ is $SIZE_MB MB unpacked (target: under 150 MB)"
 
 # 3. The tar.gz: the bundle as redline-<version>/.
+t0=$(date +%s)
 TARBALL="$ROOT/dist/redline-$VERSION-linux-x86_64.tar.gz"
 rm -f "$TARBALL"
 tar -C "$ROOT/dist" --owner=0 --group=0 --numeric-owner \
     --transform "s,^redline,redline-$VERSION," -czf "$TARBALL" redline
-say "wrote $TARBALL ($(du -m "$TARBALL" | cut -f1) MB)"
+say "wrote $TARBALL ($(du -m "$TARBALL" | cut -f1) MB, $(( $(date +%s) - t0 )) s)"
+t0=$(date +%s)
 
 # 4. The .deb.
 STAGE="$ROOT/build/deb/redline_${VERSION}_$ARCH"
@@ -132,6 +143,11 @@ EOF
 find "$STAGE" -type d -exec chmod 755 {} +
 DEB="$ROOT/dist/redline_${VERSION}_$ARCH.deb"
 rm -f "$DEB"
-dpkg-deb --root-owner-group -Zxz -z6 --build "$STAGE" "$DEB" >/dev/null
-say "wrote $DEB ($(du -m "$DEB" | cut -f1) MB)"
+case "${REDLINE_DEB_COMPRESSION:-xz}" in
+    xz) COMPRESS=(-Zxz -z6) ;;
+    gzip) COMPRESS=(-Zgzip -z6) ;;
+    *) die "REDLINE_DEB_COMPRESSION is xz or gzip" ;;
+esac
+dpkg-deb --root-owner-group "${COMPRESS[@]}" --build "$STAGE" "$DEB" >/dev/null
+say "wrote $DEB ($(du -m "$DEB" | cut -f1) MB, $(( $(date +%s) - t0 )) s)"
 say "done in $(( $(date +%s) - started )) s"
