@@ -14,7 +14,8 @@ Top-level sections::
         name: Limitation of liability              # required, display name
         description: ...                           # optional, what the topic covers
         synonyms: [limitation of liability, ...]   # heading words (fuzzy-matched to headings)
-        evidence: [consequential damages, ...]     # body phrases (counted in the clause's text)
+        evidence: [consequential damages, ...]     # body phrases (counted in the clause's text);
+                                                   # "!phrase" is decisive: one use is enough
         exclude: [invoice, ...]                    # optional heading/body words arguing against
         exclusive: false                           # optional; true: a clause headed so is about
                                                    # this topic only (definitions, precedence)

@@ -68,6 +68,8 @@ class _Index:
     exclude: Mapping[str, Tuple[str, ...]]
     topic_words: Mapping[str, frozenset]
     exclusive: frozenset
+    decisive: frozenset
+    """Evidence phrases written with "!": one operative use addresses the topic."""
     order: Mapping[str, int]
 
 
@@ -75,7 +77,7 @@ _CACHE: Dict[tuple, _Index] = {}
 
 
 def _norm(text: str) -> str:
-    text = text.lower().replace("’", "'").replace("‘", "'").replace("9-1-1", "911")
+    text = text.lower().replace("’", "'").replace("‘", "'").replace("9-1-1", "911").replace("(s)", "s")
     text = re.sub(r"[^a-z0-9'%./&;,:\- ]+", " ", text)
     return re.sub(r"\s+", " ", text).strip(" .:-")
 
@@ -87,6 +89,7 @@ def _index(playbook) -> _Index:
     if hit is not None:
         return hit
     choices, owners = [], []
+    decisive: set = set()
     multi: Dict[str, List[Tuple[str, str]]] = {}
     single: Dict[str, List[Tuple[str, str]]] = {}
     phrase_topics: Dict[str, List[str]] = {}
@@ -110,6 +113,9 @@ def _index(playbook) -> _Index:
                     single[n].append((t.id, s))
             words[t.id].update(w for w in re.findall(r"[a-z]{5,}", n) if w not in _GENERIC)
         for e in t.evidence:
+            if e.startswith("!"):
+                e = e[1:].strip()
+                decisive.add(_norm(e) if not re.search(r"[\"“”]", e) else e.lower())
             n = _norm(e) if not re.search(r"[\"“”]", e) else e.lower()
             if n:
                 phrase_topics.setdefault(n, [])
@@ -124,7 +130,8 @@ def _index(playbook) -> _Index:
         exclude={t.id: tuple(_norm(x) for x in getattr(t, "exclude", ()) if _norm(x)) for t in playbook.topics},
         topic_words={k: frozenset(v) for k, v in words.items()},
         order={t.id: i for i, t in enumerate(playbook.topics)},
-        exclusive=frozenset(t.id for t in playbook.topics if getattr(t, "exclusive", False)))
+        exclusive=frozenset(t.id for t in playbook.topics if getattr(t, "exclusive", False)),
+        decisive=frozenset(decisive))
     if len(_CACHE) > 8:
         _CACHE.clear()
     _CACHE[key] = idx
@@ -136,7 +143,7 @@ _GENERIC = frozenset("services service agreement terms customer provider general
 
 
 _NOT_ALONE = frozenset("changes general law access transfer scope numbers records communications "
-                       "software license".split())
+                       "software license waiver waivers".split())
 """Single-word synonyms that name the topic only as a whole heading, not as one of its words."""
 
 
@@ -313,6 +320,8 @@ def _body_scores(idx: _Index, hits: Iterable[Tuple[int, str, bool]], n_words: in
     for (tid, _), phrases in sentences.items():
         if len(phrases) >= 2:
             best_sentence[tid] = max(best_sentence.get(tid, 0.0), sum(phrases.values()))
+        if idx.decisive.intersection(phrases):
+            best_sentence[tid] = max(best_sentence.get(tid, 0.0), SENTENCE_MIN)
     out = {}
     for tid, (raw, distinct, evid) in per_topic.items():
         excluded = 0.0
