@@ -365,17 +365,24 @@ def _lcs_pairs(a_keys: Sequence[str], b_keys: Sequence[str]) -> List[Tuple[int, 
 
 
 def _unique_anchors(a_keys, b_keys, a0, a1, b0, b1) -> List[Tuple[int, int]]:
-    """Return the longest increasing run of keys that occur once in each range."""
-    count_a: Dict[str, int] = {}
+    """Return the longest increasing run of keys that occur once in each range.
+
+    When no key is unique on both sides (a text repeated whole), keys occurring equally often on
+    both sides (at most 64 times) pair their occurrences in order instead.
+    """
+    pos_a: Dict[str, List[int]] = {}
     for k in range(a0, a1):
-        key = a_keys[k]
-        count_a[key] = -1 if key in count_a else k
-    count_b: Dict[str, int] = {}
+        pos_a.setdefault(a_keys[k], []).append(k)
+    pos_b: Dict[str, List[int]] = {}
     for k in range(b0, b1):
-        key = b_keys[k]
-        count_b[key] = -1 if key in count_b else k
-    cands = [(x, count_b[key]) for key, x in count_a.items()
-             if x >= 0 and count_b.get(key, -1) >= 0]
+        pos_b.setdefault(b_keys[k], []).append(k)
+    cands = [(xs[0], pos_b[key][0]) for key, xs in pos_a.items()
+             if len(xs) == 1 and len(pos_b.get(key, ())) == 1]
+    if not cands:
+        for key, xs in pos_a.items():
+            ys = pos_b.get(key)
+            if ys and len(ys) == len(xs) <= 64:
+                cands.extend(zip(xs, ys))
     if not cands:
         return []
     cands.sort()
@@ -567,85 +574,75 @@ def word_diff(old: str, new: str, options: CompareOptions = CompareOptions()) ->
     """Return (op, old text, new text) triples turning `old` into `new` word by word.
 
     op is 0 (equal: both texts, equal up to the options), -1 (delete: old text) or 1 (insert:
-    new text). Changes fall on whole tokens; "\\n" tokens are paragraph marks. Long texts are
-    first aligned sentence by sentence, so the cost stays near linear.
+    new text). Changes fall on whole tokens; "\\n" tokens are paragraph marks. Texts longer
+    than a few sentences are first aligned sentence by sentence (an LCS over sentences), and
+    only the sentences that differ are split into words, so the cost stays near linear.
     """
-    ta, tb = tokens(old), tokens(new)
     table: Dict[str, str] = {}
     out: List[Tuple[int, str, str]] = []
-    if len(ta) + len(tb) > CHUNKED_FROM:
-        ca, cb = _sentences(ta), _sentences(tb)
-        ka = [_chunk_key(ta, s, e, options) for s, e in ca]
-        kb = [_chunk_key(tb, s, e, options) for s, e in cb]
+    if old == new:
+        return [(0, old, new)] if old else []
+    if len(old) + len(new) > CHUNKED_FROM:
+        sa, sb = _sentences(old), _sentences(new)
+        ka = [_norm(x, options) for x in sa] if (options.ignore_case or options.ignore_whitespace) else sa
+        kb = [_norm(x, options) for x in sb] if (options.ignore_case or options.ignore_whitespace) else sb
         pa = pb = 0
-        for x, y in _lcs_pairs(ka, kb) + [(len(ca), len(cb))]:
-            sa = ca[pa][0] if pa < len(ca) else len(ta)
-            ea = ca[x][0] if x < len(ca) else len(ta)
-            sb = cb[pb][0] if pb < len(cb) else len(tb)
-            eb = cb[y][0] if y < len(cb) else len(tb)
-            _diff_tokens(ta[sa:ea], tb[sb:eb], options, table, out)
-            if x < len(ca):
-                s1, e1 = ca[x]
-                s2, e2 = cb[y]
-                out.append((0, "".join(ta[s1:e1]), "".join(tb[s2:e2])))
+        for x, y in _lcs_pairs(ka, kb) + [(len(sa), len(sb))]:
+            _diff_tokens("".join(sa[pa:x]), "".join(sb[pb:y]), options, table, out)
+            if x < len(sa):
+                out.append((0, sa[x], sb[y]))
             pa, pb = x + 1, y + 1
         return _merge(out)
-    _diff_tokens(ta, tb, options, table, out)
+    _diff_tokens(old, new, options, table, out)
     return _merge(out)
 
 
 CHUNKED_FROM = 3000
-"""Token count from which a word diff is first aligned by sentences."""
+"""Characters (both texts) from which a word diff is first aligned by sentences."""
+
+_SENTENCE_END = re.compile(r"[.;:!?](?=\s)|\n")
 
 
-def _sentences(toks: Sequence[str]) -> List[Tuple[int, int]]:
-    """Return token ranges of sentences: ending after ".", ";", ":" or a paragraph mark."""
-    out: List[Tuple[int, int]] = []
-    start = 0
-    n = len(toks)
-    for k, t in enumerate(toks):
-        if t == PARA or (t in ".;:" and k + 1 < n and toks[k + 1][0].isspace()):
-            end = k + 1
-            if t != PARA and end < n and toks[end] != PARA:
-                end += 1  # the space after the stop belongs to the sentence
-            if end > start:
-                out.append((start, end))
-            start = end
-    if start < n:
-        out.append((start, n))
-    # drop the overlaps the "space after the stop" rule can make
-    fixed: List[Tuple[int, int]] = []
+def _sentences(text: str) -> List[str]:
+    """Return `text` cut after each ".", ";", ":", "!" or "?" before a space and around each
+    paragraph mark; the pieces join back to `text`."""
+    out: List[str] = []
     pos = 0
-    for s, e in out:
-        s = max(s, pos)
-        if e > s:
-            fixed.append((s, e))
-            pos = e
-    return fixed
+    for m in _SENTENCE_END.finditer(text):
+        if m.group() == "\n":
+            if m.start() > pos:
+                out.append(text[pos:m.start()])
+            out.append("\n")
+            pos = m.end()
+        else:
+            out.append(text[pos:m.end()])
+            pos = m.end()
+    if pos < len(text):
+        out.append(text[pos:])
+    return out
 
 
-def _chunk_key(toks: Sequence[str], s: int, e: int, options: CompareOptions) -> str:
-    return _norm("".join(toks[s:e]), options) if (options.ignore_case or options.ignore_whitespace) \
-        else "".join(toks[s:e])
-
-
-def _diff_tokens(ta: Sequence[str], tb: Sequence[str], options: CompareOptions, table: Dict[str, str],
+def _diff_tokens(a: str, b: str, options: CompareOptions, table: Dict[str, str],
                  out: List[Tuple[int, str, str]]) -> None:
-    """Append the token-level diff of `ta` and `tb` to `out`."""
-    if not ta and not tb:
+    """Append the word-level diff of texts `a` and `b` to `out`."""
+    if not a and not b:
         return
-    if not ta:
-        out.append((1, "", "".join(tb)))
+    if not a:
+        out.append((1, "", b))
         return
-    if not tb:
-        out.append((-1, "".join(ta), ""))
+    if not b:
+        out.append((-1, a, ""))
+        return
+    if a == b:
+        out.append((0, a, b))
         return
     if not (options.ignore_case or options.ignore_whitespace):
         from redline.export.ooxml import word_diff as _ooxml_word_diff
 
-        for op, text in _ooxml_word_diff("".join(ta), "".join(tb), timeout=2.0):
+        for op, text in _ooxml_word_diff(a, b, timeout=2.0):
             out.append((op, text if op <= 0 else "", text if op >= 0 else ""))
         return
+    ta, tb = tokens(a), tokens(b)
 
     def chars(toks):
         res = []

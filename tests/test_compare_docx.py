@@ -223,7 +223,8 @@ def test_compare_paths_on_docx_files(docx_pairs, tmp_path):
 @pytest.mark.libreoffice
 def test_libreoffice_agrees_on_docx_pairs(docx_pairs, tmp_path, libreoffice):
     # no automatic numbering here: LibreOffice's text includes list labels, the reader's does not
-    for _od, _nd, old_t, new_t in docx_pairs[:3]:
+    smallest = sorted(docx_pairs, key=lambda t: t[2].stat().st_size)[:2]
+    for _od, _nd, old_t, new_t in smallest:
         old_d, new_d = tmp_path / f"{old_t.stem}.docx", tmp_path / f"{new_t.stem}.docx"
         write_docx([u.text for u in units(read_agreement(old_t))], old_d, numbered=False)
         write_docx([u.text for u in units(read_agreement(new_t))], new_d, numbered=False)
