@@ -102,6 +102,38 @@ def _line_furniture(text: str, lines: Sequence[Span]) -> List[Furniture]:
     return out
 
 
+def _page_edges(text: str, lines: Sequence[Span]) -> List[Furniture]:
+    """Lines at the top or bottom of form-feed pages that repeat on at least half of the pages."""
+    breaks = [i for i, ch in enumerate(text) if ch == "\f"] if "\f" in text else []
+    if not breaks:
+        return []
+    bounds = [0] + [b + 1 for b in breaks] + [len(text) + 1]
+    pages: List[List[Span]] = [[] for _ in range(len(bounds) - 1)]
+    k = 0
+    for s, e in lines:
+        while k + 1 < len(bounds) - 1 and s >= bounds[k + 1]:
+            k += 1
+        if text[s:e].strip():
+            pages[k].append((s, e))
+    edge: List[Span] = []
+    for pg in pages:
+        edge.extend(pg[:2] + pg[-2:] if len(pg) > 4 else pg)
+    counts: Counter = Counter()
+    norm = {}
+    for s, e in set(edge):
+        n = " ".join(_DIGITS.sub("#", text[s:e]).split())
+        if 3 <= len(n) <= 200 and not _NUMBERED.match(text[s:e]):
+            norm[(s, e)] = n
+            counts[n] += 1
+    need = max(2, (len(pages) + 1) // 2)
+    out = []
+    for (s, e), n in norm.items():
+        if counts[n] >= need:
+            s2, e2 = _strip_span(text, s, e)
+            out.append(Furniture("running_header", s2, e2))
+    return out
+
+
 def _web_chrome(text: str, lines: Sequence[Span]) -> List[Furniture]:
     """Short lines at the top that are page chrome ("Back", "Loading..."), before the first prose."""
     out: List[Furniture] = []
@@ -216,7 +248,8 @@ def _inline_headers(text: str, line_spans: Sequence[Span]) -> List[Furniture]:
 def find(text: str) -> List[Furniture]:
     """Return the furniture spans of `text`, sorted and not overlapping."""
     lines = lines_of(text)
-    found = _line_furniture(text, lines) + _web_chrome(text, lines) + _inline_headers(text, lines)
+    found = _line_furniture(text, lines) + _web_chrome(text, lines) + _inline_headers(text, lines) \
+        + _page_edges(text, lines)
     found = [f for f in found if f.end > f.start]
     found.sort(key=lambda f: (f.start, -f.end))
     out: List[Furniture] = []

@@ -45,8 +45,7 @@ def segment(document: Document, *, progress=None) -> Agreement:
                        and c.token.family in NUMBERED and c.heading(text) is not None) >= 3
     line_heads = _parts.line_headings(text, line_spans, mask.covers,
                                       lambda s: s in numbered_lines)
-    long_lines = [(s, e) for s, e in line_spans if e - s >= _furniture.LONG_LINE]
-    inline_heads = _parts.inline_headings(text, long_lines, mask.spans) if long_lines else []
+    inline_heads = _parts.inline_headings(text, line_spans, mask.spans)
     strong = sorted(line_heads + [h for h in inline_heads if h.strong and not h.in_furniture],
                     key=lambda h: h.start)
     weak = [h for h in inline_heads if not (h.strong and not h.in_furniture)]

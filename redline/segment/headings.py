@@ -17,7 +17,7 @@ per vs versus than that this these those""".split())
 VERBS = re.compile(r"\b(?:shall|will|may|must|is|are|was|were|means|mean|has|have|had|can|cannot|"
                    r"should|would|agrees?|acknowledges?|provides?|includes?|refers|do|does|not|"
                    r"where|which|who|whom|whose|if|when|whether|because)\b")
-_ITEM = re.compile(r"(?:^|\s)\([a-zA-Z0-9]{1,4}\)|\b\d{1,3}(?:\.\d{1,3})+\.?(?:[A-Z]\b|\s|$)")
+_ITEM = re.compile(r"(?:^|\s)\((?:[a-z]{1,2}|[ivx]{1,5}|[A-Z]|\d{1,2})\)|\b\d{1,3}(?:\.\d{1,3})+\.?(?:[A-Z]\b|\s|$)")
 CAPS_VERBS = re.compile(r"\b(?:SHALL|WILL|MAY|MUST|IS|ARE|HAS|HAVE|NOT|MAKES)\b")
 _END = re.compile(r"[.:](?=[ \t\u00a0]|\r?\n|$)|[.:]?(?=\r?\n)")
 _WORD = re.compile(r"[^\s]+")

@@ -183,7 +183,7 @@ def inline_headings(text: str, long_lines: Iterable[Span], furniture: Sequence[S
                 end = t.end()
                 if caps_after >= 12:
                     break
-            if strong and caps_after < 2:
+            if strong and (caps_after < 2 or toks_before):
                 strong = False
             title = text[start:end].strip().rstrip(":")
             if _VERB.search(title):

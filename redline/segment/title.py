@@ -32,15 +32,21 @@ def find(text: str, lines: Sequence[Span], furniture: Sequence[Furniture], path:
     def in_furn(s: int, e: int) -> bool:
         return any(a <= s and e <= b for a, b in furn[:200])
 
+    prev: list = []
     for s, e in lines[:40]:
         line = text[s:e].strip().lstrip("#").strip().strip("*_").strip()
         if not line or in_furn(s, e):
+            prev = []
             continue
         words = line.split()
         if len(words) > 14:
             break
         if _TITLE_WORDS.search(line) and not line.endswith((",", ";")):
-            return " ".join(words)
+            # a title wrapped over short lines just above
+            lead = [p for p in prev[-2:] if len(p.split()) <= 6 and not p.endswith((".", ":", ";", ","))
+                    and p[:1].isupper()]
+            return " ".join(" ".join(lead + [line]).split())
+        prev.append(line)
     head_end = min(len(text), 4000)
     spans = [(0, head_end)] + [(a, b) for a, b in furn[:5]]
     for a, b in spans:
