@@ -48,6 +48,7 @@ SHADES = {
 }
 HEADER_FILL = "D5DCE4"
 KEEP_TOGETHER_ROWS = 15
+KEEP_TOGETHER_CHARS = 1200
 """Tables this short are kept on one page (and with the heading above them)."""
 INK = RGBColor(0x1F, 0x2A, 0x44)
 BANNER_INK = RGBColor(0x8B, 0x00, 0x00)
@@ -466,7 +467,8 @@ def _table(doc, block: Table) -> None:
         _shade(cell, HEADER_FILL)
         _fill(cell, text, size=size, bold=True,
               center=block.kind in ("heatmap", "overview") and text != block.header[0])
-    together = len(block.rows) <= KEEP_TOGETHER_ROWS
+    chars = sum(len(c.text) for row in block.rows for c in row)
+    together = len(block.rows) <= KEEP_TOGETHER_ROWS and chars <= KEEP_TOGETHER_CHARS
     numeric = block.kind in ("heatmap", "overview")
     for r, (row, data) in enumerate(zip(rows[1:], block.rows)):
         _row_flag(row, "cantSplit")

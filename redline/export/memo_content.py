@@ -96,11 +96,11 @@ def _summary(ctx: Ctx) -> List[Block]:
         out.append(_overview(ctx, scored))
     for i in scored:
         item = an.agreements[i]
-        top = facts.ranked(item.findings)[:3]
+        top = facts.issues(item)[:3]
         lead_in = "the issues that matter most:" if top else "nothing flagged."
         out.append(para(Run(ctx.labels[i], bold=True), f" — {count_text(item)}; {lead_in}"))
         if top:
-            out.append(Bullets(tuple(issue_sentence(ctx, item, f) for f in top)))
+            out.append(Bullets(tuple(issue_sentence(ctx, item, g) for g in top)))
     return out
 
 
@@ -144,8 +144,8 @@ def _ranking(ctx: Ctx) -> List[int]:
 def _heat_map(ctx: Ctx) -> List[Block]:
     an = ctx.analysis
     out: List[Block] = [PageBreak(), Heading("Heat map", 1), para(
-        "Each row is a topic of the playbook and each column an agreement; a cell shows the "
-        "most severe issue we found on that topic in that agreement (×N: how many).",
+        "Playbook topics down, agreements across; each cell shows the most severe issue on the "
+        "topic (×N: how many)" + ("; * marks a topic the playbook requires." if ctx.required else "."),
         style="body")]
     items = [(TableCell(label, shade=level, italic=level == "silent"), TableCell(meaning))
              for level, label, meaning in facts.LEGEND]
@@ -167,8 +167,6 @@ def _heat_map(ctx: Ctx) -> List[Block]:
         rows.append(tuple(row))
     heads = tuple(ctx.labels[i] for i in cols)
     out.append(Table(("Topic",) + heads, tuple(rows), (2.2,) + (1.0,) * len(cols), kind="heatmap"))
-    if ctx.required:
-        out.append(para("* A topic the playbook requires in every agreement.", style="note"))
     return out
 
 
@@ -222,7 +220,7 @@ def _open_items(item: AgreementAnalysis) -> List[Block]:
         return out + [para("No blanks or placeholders found.")]
     rows = _tally((" ".join(o.text.split())[:60], facts.context(item, o.start, o.end),
                    facts.where(item, o.start) or "—") for o in item.open_items)
-    return out + [Table(("Blank or placeholder", "In context", "Where"), rows, (1.3, 3.2, 1.0))]
+    return out + [Table(("Blank or placeholder", "In context", "Where"), rows, (1.3, 2.9, 1.3))]
 
 
 def _xrefs(item: AgreementAnalysis) -> List[Block]:
@@ -233,7 +231,7 @@ def _xrefs(item: AgreementAnalysis) -> List[Block]:
                            else "No cross-references to check.")]
     rows = _tally((" ".join(x.text.split())[:80], facts.context(item, x.start, x.end, before=45, after=25),
                    facts.where(item, x.start) or "—") for x in dangling)
-    return out + [Table(("Reference", "In context", "Found in"), rows, (1.3, 3.2, 1.0))]
+    return out + [Table(("Reference", "In context", "Found in"), rows, (1.3, 2.9, 1.3))]
 
 
 def _tally(rows) -> Tuple[Tuple[TableCell, ...], ...]:

@@ -114,10 +114,43 @@ def part_prefix(item: AgreementAnalysis, clause: Clause) -> str:
         if part.id == clause.part:
             if part.kind in ("main", "cover") or len(item.agreement.parts) == 1:
                 return ""
-            title = " ".join(part.title.split())
-            head, colon, _ = title.partition(":")
-            return _tidy(head if colon and len(head) >= 5 else title, 40, calm=False)
+            return short_part(item, part.title, part.kind)
     return ""
+
+
+_PART_NOUN = r"(?:exhibit|schedule|attachment|appendix|annex|addendum|sow|statement of work|order form)"
+_DESIGNATED = re.compile(
+    rf"^\W*(?:service\s+)?({_PART_NOUN})\s+(\(#?[0-9A-Z]{{1,3}}\)|#?[0-9A-Z]{{1,3}}(?=\W|$))", re.I)
+_GENERIC_WORDS = {"service", "services", "the", "for", "to", "of", "and", "domestic", "exhibit",
+                  "schedule", "attachment", "appendix", "annex", "addendum", "terms"}
+
+
+def _word_case(word: str) -> str:
+    letters = [c for c in word if c.isalpha()]
+    if word.isupper() and len(letters) <= 3 or any(not c.isalnum() for c in word.strip("()")):
+        return word  # SIP, SOW, AT&T, (3)VoIPSM: as written
+    return word[:1].upper() + word[1:].lower()
+
+
+def short_part(item: AgreementAnalysis, title: str, kind: str) -> str:
+    """Return a short name for a part ("SIP Trunk Exhibit", "Attachment #1", "Exhibit A").
+
+    A designated part ("EXHIBIT A ...", "ATTACHMENT #1: ...") is named by its designation;
+    otherwise by its distinguishing words: the title without the vendor's name, trademark
+    words and generic ones, followed by the kind of part.
+    """
+    text = " ".join(title.split())
+    m = _DESIGNATED.match(text)
+    if m:
+        return f"{_word_case(m.group(1))} {m.group(2)}"
+    vendor = {w.lower() for name in (item.parties.provider, *item.parties.provider_aliases)
+              for w in re.findall(r"[\w&]+", name or "") if len(w) > 2}
+    words = [w for w in text.split() if w.lower().strip(",.:;") not in _GENERIC_WORDS
+             and w.lower().strip(",.:;") not in vendor and not re.search(r"[®™©]", w)]
+    noun = kind.capitalize() if kind in ("exhibit", "schedule", "attachment", "appendix") else ""
+    core = " ".join(_word_case(w) for w in words[:2])
+    name = f"{core} {noun}".strip() if core else (noun or _tidy(text, 26, calm=False))
+    return name if len(name) <= 30 else name[:29].rstrip() + "…"
 
 
 def section_ref(item: AgreementAnalysis, clause_id: Optional[str], *, heading: bool = False) -> str:
@@ -129,7 +162,7 @@ def section_ref(item: AgreementAnalysis, clause_id: Optional[str], *, heading: b
     if num.upper().startswith(("ARTICLE", "SECTION")):
         core = num.title()
     elif num:
-        core = f"§ {num}"
+        core = f"§\u00a0{num}"
     else:
         core = ""
     head = _tidy(clause.heading or "", 60)
@@ -242,6 +275,34 @@ def ranked(findings: Iterable[Finding]) -> List[Finding]:
                                            f.start if f.start is not None else 1 << 60, f.id))
 
 
+@dataclass(frozen=True)
+class Issue:
+    """One rule an agreement breaks: its findings (document order, missing ones last)."""
+
+    rule: str
+    severity: str
+    findings: Tuple[Finding, ...]
+
+    @property
+    def lead(self) -> Finding:
+        return self.findings[0]
+
+
+def issues(item: AgreementAnalysis) -> List[Issue]:
+    """Return the agreement's findings grouped by rule, most severe first, then in text order."""
+    groups: Dict[str, List[Finding]] = {}
+    for f in ranked(item.findings):
+        groups.setdefault(f.rule or f.id, []).append(f)
+    out = []
+    for rule, found in groups.items():
+        found.sort(key=lambda f: (f.start is None, f.start or 0, f.id))
+        worst = min(found, key=lambda f: SEVERITY_RANK.get(f.severity, 3)).severity
+        out.append(Issue(rule=rule, severity=worst, findings=tuple(found)))
+    out.sort(key=lambda g: (SEVERITY_RANK.get(g.severity, 3),
+                            g.lead.start if g.lead.start is not None else 1 << 60, g.rule))
+    return out
+
+
 def counts(item: AgreementAnalysis) -> Dict[str, int]:
     """Return the number of findings per severity."""
     out = {s: 0 for s in SEVERITIES}
@@ -350,7 +411,7 @@ def term_value(term: Optional[KeyTerm], name: str) -> str:
     norm = term.normalized
     if len(text) > 40 and isinstance(norm, str) and norm.strip() and norm.lower() != text.lower():
         # A long clause fragment reads best as its normal form, then the words as written.
-        return f"{norm.strip()}: “{_tidy_words(text, 90)}”"
+        return f"{norm.strip()}: “{_tidy_words(text, 70)}”"
     return _tidy_words(text, 120)
 
 

@@ -17,13 +17,19 @@ from redline.export.memo_blocks import (Block, Ctx, Heading, PageBreak, Para, Qu
 from redline.model import AgreementAnalysis, Finding
 
 
-def issue_sentence(ctx: Ctx, item: AgreementAnalysis, f: Finding) -> Para:
+def issue_sentence(ctx: Ctx, item: AgreementAnalysis, issue: facts.Issue) -> Para:
+    """Return one plain sentence on `issue` for the executive summary: what, where, our ask."""
+    f = issue.lead
     ref = _where(item, f)
-    where = f" ({ref})" if ref else (" (not addressed)" if f.start is None else "")
+    others = len(issue.findings) - 1
+    if ref:
+        where = f" ({ref}" + (f" and {others} other place{'s' if others > 1 else ''})" if others else ")")
+    else:
+        where = " (not addressed)" if f.start is None else ""
     text = f"{f.title.rstrip('.')}{where}."
     if f.ask:
         text += f" We ask: {f.ask.strip()}"
-    return para(Run(f"{f.severity.capitalize()}: ", bold=True), text)
+    return para(Run(f"{issue.severity.capitalize()}: ", bold=True), text)
 
 
 def _issue_order(ctx: Ctx) -> List[int]:
@@ -42,25 +48,29 @@ def issues_section(ctx: Ctx) -> List[Block]:
         quiet = silent(ctx, i)
         out.append(para(who + f"{count_text(item).capitalize()}; risk score {item.risk_score}; "
                         f"silent on {len(quiet)} of {len(ctx.topics)} topics."))
-        findings = facts.ranked(item.findings)
-        if not findings:
+        groups = facts.issues(item)
+        if not groups:
             out.append(para("Nothing in this agreement was flagged against the playbook."))
             continue
         n = 0
         for sev in facts.SEVERITIES + ("other",):
-            group = [f for f in findings if (f.severity == sev) or
-                     (sev == "other" and f.severity not in facts.SEVERITIES)]
+            group = [g for g in groups if (g.severity == sev) or
+                     (sev == "other" and g.severity not in facts.SEVERITIES)]
             if not group:
                 continue
-            out.append(Heading(f"{sev.capitalize()}-severity issues ({len(group)})", 3))
-            for f in group:
+            places = sum(len(g.findings) for g in group)
+            extra = f", in {places} places" if places > len(group) else ""
+            out.append(Heading(f"{sev.capitalize()}-severity issues ({len(group)}{extra})", 3))
+            for g in group:
                 n += 1
-                out += _finding(ctx, i, f, n)
+                out += _issue(ctx, i, g, n)
     return out
 
 
-def _finding(ctx: Ctx, index: int, f: Finding, n: int) -> List[Block]:
+def _issue(ctx: Ctx, index: int, issue: facts.Issue, n: int) -> List[Block]:
+    """Return one issue: where (every place), the first place's words, why, ask, fallback, market."""
     item = ctx.analysis.agreements[index]
+    f = issue.lead
     topic = ctx.names.get(f.topic, f.topic)
     out: List[Block] = [Heading(f"{n}. {f.title.rstrip('.')}", 4)]
     if f.start is None:
@@ -70,6 +80,16 @@ def _finding(ctx: Ctx, index: int, f: Finding, n: int) -> List[Block]:
     else:
         ref = _where(item, f, heading=True)
         out.append(lead("Where", f"{ref or 'outside any numbered section'} — topic: {topic}."))
+        also: List[str] = []
+        for other in issue.findings[1:]:
+            where = _where(item, other) or "outside any numbered section"
+            if where not in also and where != _where(item, f):
+                also.append(where)
+        repeats = len(issue.findings) - 1
+        if repeats:
+            more = f"{repeats} more place{'s' if repeats > 1 else ''}"
+            out.append(lead("Also", f"{more}: {'; '.join(also)}." if also
+                            else f"{more} in the same section."))
         words = finding_quote(item, f)
         if words:
             out.append(para(Run("Their words:", bold=True)))
@@ -141,7 +161,7 @@ def _market(ctx: Ctx, index: int, topic: str) -> List[Block]:
     if best_j is None:
         entry = an.market.get(topic)
         if entry is not None and entry.best == an.agreements[index].path:
-            text += " Of the agreements loaded, this one is already the best for us on this point."
+            text += " None of the other agreements loaded treats this point better for us."
         out.append(lead("Market", text))
         return out
     ref = facts.section_ref(an.agreements[best_j], clause) if clause else ""
@@ -159,7 +179,12 @@ def _best(ctx: Ctx, index: int, topic: str) -> Tuple[Optional[int], str, Optiona
     if entry is not None and entry.best and entry.best in paths:
         j = paths.index(entry.best)
         if j != index and entry.quote.strip():
-            return j, quotable(entry.quote), entry.clause
+            words = entry.quote.strip()
+            if len(words) < SHORT_QUOTE and entry.clause:
+                # A bare heading says little: quote the opening of the clause it heads.
+                fuller = _clause_opening(an.agreements[j], entry.clause)
+                words = fuller if len(fuller) > len(words) else words
+            return j, quotable(words), entry.clause
         if j == index:
             return None, "", None
     candidates = [j for j in range(len(an.agreements))
@@ -177,6 +202,18 @@ def _best(ctx: Ctx, index: int, topic: str) -> Tuple[Optional[int], str, Optiona
             if words:
                 return j, words, cid
     return None, "", None
+
+
+SHORT_QUOTE = 60
+"""A market quote shorter than this is taken to be a heading."""
+
+
+def _clause_opening(item: AgreementAnalysis, clause_id: str) -> str:
+    try:
+        clause = item.agreement.clause(clause_id)
+    except KeyError:
+        return ""
+    return _opening(spans.clause_text(item.agreement, clause))
 
 
 def _opening(text: str, limit: int = 420) -> str:
