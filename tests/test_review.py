@@ -252,3 +252,26 @@ def test_market_picks_the_best_agreement_for_the_customer(reviewed, book):
     assert market["confidentiality"].best and "velvetel" not in market["confidentiality"].best
     for topic, entry in market.items():
         assert entry.best is None or any(entry.best == x.path for x in analyses)
+
+
+def test_sentence_spans_leave_numbers_and_stops_and_proposals_read_as_sentences(book, tmp_path):
+    path = tmp_path / "s.txt"
+    path.write_text('TERMS\n\nThese Terms are between Zeta Telecom, Inc. ("Zeta") and the customer ("Customer").\n\n'
+                    "1. Fees\n\n1.1 Zeta may increase the fees at any time by posting new prices.\n\n"
+                    "1.2 Customer shall pay each invoice within thirty (30) days.\n", encoding="utf-8")
+    a, who, findings, _, _ = _review_file(path, book)
+    f = next(f for f in findings if f.rule == "unilateral-price-change")
+    assert a.text[f.start:f.end] == "Zeta may increase the fees at any time by posting new prices"
+    assert f.proposal[:1].isupper() and f.proposal.startswith("Zeta may not increase")
+    assert not any(f.rule == "short-payment-term" for f in findings)  # 30 days is the position
+
+
+def test_numeric_conditions_read_the_figures(book, tmp_path):
+    path = tmp_path / "n.txt"
+    path.write_text('TERMS\n\nThese Terms are between Zeta Telecom, Inc. ("Zeta") and the customer ("Customer").\n\n'
+                    "1. Customer shall pay each invoice within ten (10) days. Late amounts bear interest at 0.5% "
+                    "per month. Zeta's aggregate liability shall not exceed the fees paid in the three (3) months "
+                    "before the claim.\n", encoding="utf-8")
+    rules_hit = {f.rule for f in _review_file(path, book)[2]}
+    assert {"short-payment-term", "cap-below-12-months"} <= rules_hit
+    assert "late-interest-high" not in rules_hit
