@@ -18,7 +18,7 @@ API (tests get a ready instance from the session fixture ``libreoffice`` in test
     lo = LibreOffice.start()          # raises LibreOfficeMissing when soffice / uno is absent
     views = lo.open_many(paths)       # the same for several files, one conversion run for all
     view = lo.open(path)              # LOView: opened (bool), changes (tracked changes LibreOffice
-                                      # counts; it merges adjacent ones), comments, text (as shown),
+                                      # counts; it merges adjacent ones), comments,
                                       # accepted / rejected (body text after Accept All / Reject All,
                                       # paragraphs and table cells joined by "\\n"), error
     lo.to_pdf(docx_path, pdf_path, comments=False)   # convert a document LibreOffice opens to PDF
