@@ -412,8 +412,8 @@ def _nonrenewal_notice(tx: _Text) -> KeyTerm:
 
 
 _CAP_PHRASE = re.compile(
-    r"(?:shall|will|may)\s+(?:not\s+|in\s+no\s+event\s+|never\s+)?(?:exceed|be\s+limited\s+to|be\s+more\s+than)|"
-    r"(?:not|never)\s+(?:to\s+)?exceed|limited\s+to|capped\s+at|no\s+greater\s+than|in\s+excess\s+of", re.I)
+    r"(?:shall|will|may)\s+(?:not\s+|in\s+no\s+event\s+|never\s+)?(?:exceed|be\s+limited\s+to|be\s+more\s+than)\b|"
+    r"(?:not|never)\s+(?:to\s+)?exceed(?:ing)?\b|limited\s+to|capped\s+at|no\s+greater\s+than|in\s+excess\s+of", re.I)
 
 
 def _cap_value(chunk: str, m) -> Tuple[str, int, int]:
@@ -425,6 +425,9 @@ def _cap_value(chunk: str, m) -> Tuple[str, int, int]:
     end = start + (stop.start() if stop else min(len(rest), 300))
     while start < end and chunk[start].isspace():
         start += 1
+    aside = re.match(r"(?:per\s+(?:claim|event|incident)\s*)?\([^()]{0,200}\)\s*", chunk[start:end], re.I)
+    if aside and end - start - aside.end() > 10:
+        start += aside.end()  # "per claim (or, in the aggregate, ...)" before the amount itself
     value = re.sub(r"\s+", " ", chunk[start:end]).strip()
     return value, start, end
 
@@ -456,12 +459,14 @@ def _liability_cap(tx: _Text) -> KeyTerm:
                          r"our|its|the)\s+liability|liability\s+(?:of|under|for)|shall\s+not\s+be\s+liable\s+for\s+"
                          r"(?:any\s+)?(?:amount|damages)\s+in\s+excess", chunk, re.I):
             continue
-        m = _CAP_PHRASE.search(chunk)
-        if not m:
+        found = None
+        for m in _CAP_PHRASE.finditer(chunk):  # the last cap phrase that names an amount
+            value, a, b = _cap_value(chunk, m)
+            if re.search(r"fee|charge|amount|paid|payable|price|\$|sum|dollar|month", value, re.I):
+                found = (value, a, b)
+        if not found:
             continue
-        value, a, b = _cap_value(chunk, m)
-        if not re.search(r"fee|charge|amount|paid|payable|price|\$|sum|dollar|month", value, re.I):
-            continue
+        value, a, b = found
         rank = 2 if "limitation" in tx.heading_words(tx.clause_at(s + a)) or \
             "limitation_of_liability" in tx.topic_ids(tx.clause_at(s + a)) else 1
         cands.append(_cand(tx, value, _norm_cap(value), s + a, s + b, rank=rank))
