@@ -60,6 +60,8 @@ class _Index:
     """(topic id, the synonym as written) per choice."""
     multiword: Mapping[str, Tuple[Tuple[str, str], ...]]
     single: Mapping[str, Tuple[Tuple[str, str], ...]]
+    exact: Mapping[str, Tuple[Tuple[str, str], ...]]
+    """Every normalised name and synonym -> (topic id, as written)."""
     """Single-word synonyms (3+ letters, not generic) -> (topic id, synonym as written)."""
     """Normalised synonym of 2+ words -> (topic id, synonym as written)."""
     evidence_re: Optional[re.Pattern]
@@ -125,6 +127,7 @@ def _index(playbook) -> _Index:
     idx = _Index(
         choices=tuple(choices), choice_topics=tuple(owners), multiword={k: tuple(v) for k, v in multi.items()},
         single={k: tuple(v) for k, v in single.items()},
+        exact=_group(choices, owners),
         evidence_re=_trie_regex(phrase_topics) if phrase_topics else None,
         phrase_topics={k: tuple(v) for k, v in phrase_topics.items()}, phrase_weight=weights,
         exclude={t.id: tuple(_norm(x) for x in getattr(t, "exclude", ()) if _norm(x)) for t in playbook.topics},
@@ -136,6 +139,14 @@ def _index(playbook) -> _Index:
         _CACHE.clear()
     _CACHE[key] = idx
     return idx
+
+
+def _group(choices, owners) -> Dict[str, Tuple[Tuple[str, str], ...]]:
+    out: Dict[str, List[Tuple[str, str]]] = {}
+    for c, o in zip(choices, owners):
+        if o not in out.setdefault(c, []):
+            out[c].append(o)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 _GENERIC = frozenset("services service agreement terms customer provider general other rights "
@@ -334,6 +345,8 @@ def _body_scores(idx: _Index, hits: Iterable[Tuple[int, str, bool]], n_words: in
     return out
 
 
+_INLINE_NUMBER = re.compile(r"(?:(?<=\n)|(?<=[.;:] ))[ \t]*(?:Section\s+|SECTION\s+)?\d{1,2}(?:\.\d{1,3})+"
+                            r"(?:\.[A-Z])?\.?[ \t]+(?=[A-Z])")
 _INLINE_HEAD = re.compile(r"(?:(?<=\n)|(?<=\. )|(?<=: ))[ \t]*(?:Section\s+|SECTION\s+|§\s*)?\d{1,2}(?:\.\d{1,3})+"
                           r"\.?[ \t]+([A-Z][A-Za-z,'’&/()\- ]{2,60}?)\.(?=\s)")
 
@@ -352,6 +365,18 @@ def _inline_headings(idx: _Index, text: str, pieces) -> Dict[str, Tuple[float, s
             for tid, (hs, ev) in _heading_hits(idx, m.group(1)).items():
                 if hs >= 0.9 and hs * 0.85 > out.get(tid, (0, ""))[0]:
                     out[tid] = (round(hs * 0.85, 3), f"inline {ev}")
+        for m in _INLINE_NUMBER.finditer(text, a, b):
+            # a heading run into its text ("2.4 Help Desk Services Following the ..."): the
+            # longest synonym the words after the number start with
+            words = _norm(text[m.end():m.end() + 80]).split()
+            for n in range(min(6, len(words)), 0, -1):
+                phrase = " ".join(words[:n]).strip(" .:;,")
+                owners = idx.exact.get(phrase)
+                if owners and (n > 1 or (len(phrase) >= 4 and phrase not in _GENERIC)):
+                    for tid, written in owners:
+                        if 0.8 > out.get(tid, (0, ""))[0]:
+                            out[tid] = (0.8, f"inline heading '{written}'")
+                    break
     return out
 
 
