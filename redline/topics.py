@@ -47,7 +47,7 @@ MAX_TOPICS = 5
 _WORD_CHARS = "a-z0-9"
 _SPLIT = re.compile(r"\s*(?:;|,|:|/|&|\band\b|\bor\b|\bincluding\b)\s*")
 _SENTENCE_END = re.compile(r"[.;:!?](?=\s)|\n\s*\n")
-_XREF = re.compile(r"\b(?:Section|SECTION|Article|ARTICLE|Exhibit|EXHIBIT|Schedule|SCHEDULE|Appendix|"
+_XREF = re.compile(r"(?:Section|SECTION|Article|ARTICLE|Exhibit|EXHIBIT|Schedule|SCHEDULE|Appendix|"
                    r"Attachment|Paragraph)s?\s+[\dA-Z]")
 
 
@@ -345,30 +345,47 @@ def _body_scores(idx: _Index, hits: Iterable[Tuple[int, str, bool]], n_words: in
     return out
 
 
-_INLINE_NUMBER = re.compile(r"(?:(?<=\n)|(?<=[.;:] ))[ \t]*(?:Section\s+|SECTION\s+)?\d{1,2}(?:\.\d{1,3})+"
+_INLINE_NUMBER = re.compile(r"(?:\n|[.;:] )[ \t]*(?:Section\s+|SECTION\s+)?\d{1,2}(?:\.\d{1,3})+"
                             r"(?:\.[A-Z])?\.?[ \t]+(?=[A-Z])")
-_INLINE_HEAD = re.compile(r"(?:(?<=\n)|(?<=\. )|(?<=: ))[ \t]*(?:Section\s+|SECTION\s+|§\s*)?\d{1,2}(?:\.\d{1,3})+"
+_INLINE_HEAD = re.compile(r"(?:\n|[.:] )[ \t]*(?:Section\s+|SECTION\s+|§\s*)?\d{1,2}(?:\.\d{1,3})+"
                           r"\.?[ \t]+([A-Z][A-Za-z,'’&/()\- ]{2,60}?)\.(?=\s)")
 
 
-def _inline_headings(idx: _Index, text: str, pieces) -> Dict[str, Tuple[float, str]]:
+def _inline_marks(text: str) -> Tuple[List[int], List[Tuple[str, object]]]:
+    """Return (starts, marks) of numbered headings inside the text, found once per agreement."""
+    def at(m) -> int:  # where the number itself begins, after the separator
+        g = m.group(0)
+        return m.start() + len(g) - len(g.lstrip("\n.;: \t"))
+
+    marks = [(at(m), ("head", m.group(1))) for m in _INLINE_HEAD.finditer(text)]
+    marks += [(at(m), ("number", m.end())) for m in _INLINE_NUMBER.finditer(text)]
+    marks.sort(key=lambda x: x[0])
+    return [x[0] for x in marks], [x[1] for x in marks]
+
+
+def _inline_headings(idx: _Index, text: str, pieces, inline) -> Dict[str, Tuple[float, str]]:
     """Return topics named by numbered headings inside a clause's own text ("Section 1.02 Acceptance.").
 
     They are sub-clauses the segmenter left inside their parent; each names its subject as a
     heading would, so a strong match counts (a little less than the clause's own heading).
     """
     out: Dict[str, Tuple[float, str]] = {}
+    starts, marks = inline
     for a, b in pieces:
         if b - a < 40:
             continue
-        for m in _INLINE_HEAD.finditer(text, a, b):
-            for tid, (hs, ev) in _heading_hits(idx, m.group(1)).items():
-                if hs >= 0.9 and hs * 0.85 > out.get(tid, (0, ""))[0]:
-                    out[tid] = (round(hs * 0.85, 3), f"inline {ev}")
-        for m in _INLINE_NUMBER.finditer(text, a, b):
+        i = bisect.bisect_left(starts, a)
+        while i < len(starts) and starts[i] < b:
+            kind, payload = marks[i]
+            i += 1
+            if kind == "head":
+                for tid, (hs, ev) in _heading_hits(idx, payload).items():
+                    if hs >= 0.9 and hs * 0.85 > out.get(tid, (0, ""))[0]:
+                        out[tid] = (round(hs * 0.85, 3), f"inline {ev}")
+                continue
             # a heading run into its text ("2.4 Help Desk Services Following the ..."): the
             # longest synonym the words after the number start with
-            words = _norm(text[m.end():m.end() + 80]).split()
+            words = _norm(text[payload:payload + 80]).split()
             for n in range(min(6, len(words)), 0, -1):
                 phrase = " ".join(words[:n]).strip(" .:;,")
                 owners = idx.exact.get(phrase)
@@ -392,6 +409,7 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
     idx = _index(playbook)
     text = agreement.text
     hits = _Hits(idx, text)
+    inline = _inline_marks(text)
     result: Dict[str, Tuple[TopicHit, ...]] = {}
     heading_of: Dict[str, Dict[str, Tuple[float, str]]] = {}
     under_exclusive: set = set()
@@ -409,7 +427,7 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
             b = body.get(tid)
             bonus = min(0.1, b[0] / 20) if b else 0.0
             scores[tid] = (min(1.0, hs + bonus), [ev] + (list(b[2][:2]) if b else []))
-        for tid, (hs, ev) in _inline_headings(idx, text, pieces).items():
+        for tid, (hs, ev) in _inline_headings(idx, text, pieces, inline).items():
             if tid not in scores or scores[tid][0] < hs:
                 scores[tid] = (hs, [ev])
         only = any(v[0] >= 0.95 and tid in idx.exclusive for tid, v in head.items())
