@@ -1,7 +1,8 @@
 """Tests of the Word redline: fidelity by the independent reader and by LibreOffice, on the samples.
 
 Normalisation (applied to both sides identically, see `expected_texts` and docx_reader.norm):
-the agreement text with furniture spans blanked, "|" cell separators inside table blocks blanked,
+the agreement text with furniture spans blanked, "|" cell separators and "|---|" rule rows inside
+table blocks blanked,
 XML-forbidden characters blanked; then every whitespace run is one space.
 """
 
@@ -88,6 +89,8 @@ def expected_texts(agreement: model.Agreement, findings, *, decisions=None):
     blank = [(f.start, f.end, " ") for f in agreement.furniture]
     for b in agreement.blocks:
         if b.kind == "table":
+            for m in re.finditer(r"(?m)^[ \t|:\-]*\|[ \t|:\-]*$", text[b.start:b.end]):
+                blank.append((b.start + m.start(), b.start + m.end(), " "))  # "|---|---|" rows
             for m in re.finditer(r"\|", text[b.start:b.end]):
                 blank.append((b.start + m.start(), b.start + m.start() + 1, " "))
 

@@ -295,26 +295,28 @@ def _text_layout(agreement: model.Agreement):
     return layout
 
 
+_RULE_ROW = re.compile(r"^[\s|:\-]+$")
+
+
 def _add_table(doc, agreement, block, pieces_of, add_para, sect) -> None:
     """Add a table block as a Word table, one row per line, cells split on "|" or tabs."""
-    from docx.oxml.ns import qn
-
     text = agreement.text
     rows = []
     for m in re.finditer(r"[^\r\n\f]+", text[block.start:block.end]):
         ls, le = block.start + m.start(), block.start + m.end()
         line = text[ls:le]
+        if "|" in line and _RULE_ROW.match(line):
+            continue  # a Markdown rule row ("|---|---|") is drawn by the table itself
         sep = "|" if "|" in line else "\t"
-        cells = []
-        pos = ls
-        for cm in re.finditer(r"[^%s]+" % re.escape(sep), line):
-            cells.append((ls + cm.start(), ls + cm.end()))
-        cells = [c for c in cells if text[c[0]:c[1]].strip() or True]
-        if line.strip().startswith(sep) and cells and not text[cells[0][0]:cells[0][1]].strip():
-            cells = cells[1:]
+        cells = [(ls + cm.start(), ls + cm.end())
+                 for cm in re.finditer(r"[^%s]+" % re.escape(sep), line)]
+        if sep == "|":
+            # "| a | b |  ": blanks before the first bar or after the last one are no cell
+            first, last = line.find("|"), line.rfind("|")
+            cells = [c for c in cells
+                     if text[c[0]:c[1]].strip() or (c[0] - ls > first and c[1] - ls <= last)]
         if cells:
             rows.append(cells)
-        del pos
     if not rows:
         return
     width = max(len(r) for r in rows)
@@ -332,7 +334,6 @@ def _add_table(doc, agreement, block, pieces_of, add_para, sect) -> None:
             p = cell.paragraphs[0]._p
             pieces = pieces_of(*cells[c]) if c < len(cells) else []
             add_para(pieces, None, p=p)
-    del qn
 
 
 # ---------------------------------------------------------------------------------------------
