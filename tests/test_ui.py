@@ -270,7 +270,7 @@ def test_accept_edit_reject_undo_redo(loaded):
     assert "*" in loaded.windowTitle()
     # the decision shows in the list
     row = pane.model.row_of(first[0].path, first[1].id)
-    assert pane.model.index(row, 1).data() == "Accepted"
+    assert pane.model.index(row, pane.model.DECISION_COLUMN).data() == "Accepted"
     # edit: the live preview shows the vendor's words struck and the new words
     assert pane.step(1)
     second = pane.current

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QScrollArea, QSplitter,
+                               QVBoxLayout, QWidget)
 from rapidfuzz import fuzz
 
 from redline.model import AgreementAnalysis, Analysis, Finding
@@ -23,6 +23,8 @@ from redline.ui.textviews import Mark, MarkerBar, SpanText
 from redline.ui.wordiff import changed_spans
 
 DIFF_COLOR = "#cfe3ff"
+COLUMN_MIN_WIDTH = 150
+"""Narrower than this, the columns scroll sideways instead of squeezing the text."""
 
 
 @dataclass
@@ -171,7 +173,7 @@ class CompareView(QWidget):
         self._syncing = False
 
         self.topic_box = QComboBox()
-        self.topic_box.setMinimumContentsLength(18)
+        self.topic_box.setMinimumContentsLength(12)
         self.topic_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.topic_box.setAccessibleName("Topic")
         self.topic_box.activated.connect(self._topic_box_chosen)
@@ -180,25 +182,34 @@ class CompareView(QWidget):
         self.sync_box = QCheckBox("Scroll in &step")
         self.sync_box.setChecked(True)
         self.sync_box.setToolTip("Scrolling one column brings the others to their closest matching clause.")
-        self.diff_box = QCheckBox("Show &differences against")
+        self.diff_box = QCheckBox("&Differences vs.")
         self.diff_box.setToolTip("Mark, in each column, the words that differ from the reference agreement.")
         self.diff_box.toggled.connect(lambda _on: self.refresh_marks())
         self.ref_box = QComboBox()
         self.ref_box.setAccessibleName("Reference agreement")
-        self.ref_box.setMinimumContentsLength(14)
+        self.ref_box.setMinimumContentsLength(10)
         self.ref_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.ref_box.currentIndexChanged.connect(lambda _i: self.refresh_marks())
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 4, 4, 2)
         bar.addWidget(topic_label)
         bar.addWidget(self.topic_box, 1)
-        bar.addSpacing(12)
+        bar.addSpacing(6)
         bar.addWidget(self.sync_box)
-        bar.addSpacing(12)
+        bar.addSpacing(6)
         bar.addWidget(self.diff_box)
         bar.addWidget(self.ref_box)
+        self.diff_note = QLabel()
+        self.diff_note.setStyleSheet("QLabel { color: #8e2a1e; padding: 0 4px; }")
+        self.diff_note.setWordWrap(True)
+        self.diff_note.hide()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setWidget(self.splitter)
         self.empty = QLabel("Choose a topic in the matrix (or above) to read its clauses side by side.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -206,9 +217,10 @@ class CompareView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(bar)
+        lay.addWidget(self.diff_note)
         lay.addWidget(self.empty, 1)
-        lay.addWidget(self.splitter, 1)
-        self.splitter.hide()
+        lay.addWidget(self.scroller, 1)
+        self.scroller.hide()
 
     # -- data --------------------------------------------------------------------------------
 
@@ -254,7 +266,7 @@ class CompareView(QWidget):
             cv.deleteLater()
         self.columns = []
         if not topic or self.analysis is None or topic not in self.analysis.matrix:
-            self.splitter.hide()
+            self.scroller.hide()
             self.empty.show()
             if self.analysis is not None and not self.analysis.matrix:
                 self.empty.setText("No topics were found in these agreements, so there is nothing "
@@ -271,7 +283,7 @@ class CompareView(QWidget):
             cv.column = col
             cv.text.load(col.chunks)
             state = {"silent": "silent", "redacted": "redacted"}.get(col.state, f"{len(col.clauses)} clause(s)")
-            cv.header.setText(f"{short_name(item)}  ·  {state}")
+            cv.header.setText(f"{short_name(item)}\n{state}")
             cv.header.setToolTip(f"{item.agreement.title}\n{item.path}\nProvider: {item.parties.provider}")
             missing = [f for f in item.findings if f.topic == topic and f.start is None]
             if missing:
@@ -279,11 +291,11 @@ class CompareView(QWidget):
                 cv.note.show()
             cv.text.verticalScrollBar().valueChanged.connect(lambda _v, k=n: self._sync_from(k))
             cv.text.markActivated.connect(lambda f, it=item: self.findingActivated.emit(it, f))
-            cv.setMinimumWidth(160)
+            cv.setMinimumWidth(COLUMN_MIN_WIDTH)
             self.columns.append(cv)
             self.splitter.addWidget(cv)
         self.empty.hide()
-        self.splitter.show()
+        self.scroller.show()
         self.splitter.setSizes([1000] * len(self.columns))
         self.refresh_marks()
 
@@ -298,19 +310,25 @@ class CompareView(QWidget):
             if col is None:
                 continue
             marks: List[Mark] = []
-            if ref_col is not None and col is not ref_col and col.clauses and ref_col.clauses:
-                ref_text = "\n\n".join(ref_col.clause_text(k) for k in range(len(ref_col.clauses)))
-                for _cid, s, e in col.clauses:
-                    for ds, de in changed_spans(ref_text, col.text[s:e]):
-                        marks.append(Mark(s + ds, s + de, DIFF_COLOR,
-                                          f"Not in {short_name(ref_col.item)}", underline=True))
             findings = sorted((f for f in col.item.findings if f.start is not None and f.end is not None),
                               key=lambda f: -SEVERITY_RANK.get(f.severity, 3))
             for f in findings:
                 for vs, ve in col.view_spans(f.start, f.end):
                     marks.append(Mark(vs, ve, SEVERITY_COLORS.get(f.severity, "#eeeeee"), finding_note(f),
                                       payload=f))
+            # differences are drawn last: when asked for, they are what the reader looks at
+            if ref_col is not None and col is not ref_col and col.clauses and ref_col.clauses:
+                ref_text = "\n\n".join(ref_col.clause_text(k) for k in range(len(ref_col.clauses)))
+                for _cid, s, e in col.clauses:
+                    for ds, de in changed_spans(ref_text, col.text[s:e]):
+                        marks.append(Mark(s + ds, s + de, DIFF_COLOR,
+                                          f"Not in {short_name(ref_col.item)}", underline=True))
             cv.text.set_marks(marks)
+        if ref_path and (ref_col is None or not ref_col.clauses):
+            self.diff_note.setText("The reference says nothing on this topic: pick another.")
+            self.diff_note.show()
+        else:
+            self.diff_note.hide()
 
     # -- sync scrolling ----------------------------------------------------------------------
 

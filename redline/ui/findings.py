@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Optional, Tuple
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView,
+from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
                                QTableView, QTextEdit, QVBoxLayout, QWidget)
 
@@ -96,12 +96,19 @@ class FindingsPane(QWidget):
         self.agreement.setAccessibleName("Agreement filter")
         self.agreement.currentIndexChanged.connect(
             lambda _i: self.proxy.set_filter(agreement=self.agreement.currentData() or ""))
-        filters = QHBoxLayout()
+        for box in (self.severity, self.state, self.agreement):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
+        filters = QVBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
-        filters.addWidget(self.search, 2)
-        filters.addWidget(self.severity)
-        filters.addWidget(self.state)
-        filters.addWidget(self.agreement, 1)
+        filters.setSpacing(3)
+        filters.addWidget(self.search)
+        boxes = QHBoxLayout()
+        boxes.setContentsMargins(0, 0, 0, 0)
+        boxes.addWidget(self.severity, 1)
+        boxes.addWidget(self.state, 1)
+        boxes.addWidget(self.agreement, 2)
+        filters.addLayout(boxes)
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
@@ -115,15 +122,16 @@ class FindingsPane(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         head = self.table.horizontalHeader()
         head.setStretchLastSection(True)
-        for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents,) * 3):
-            head.setSectionResizeMode(col, mode)
-        head.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        head.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(3, 150)
-        self.table.setColumnWidth(4, 150)
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        fm = self.table.fontMetrics()
+        for col, sample in enumerate(("medium", "Provider may change the services at will", "centurylink-boz",
+                                      "10.2.1", "Accepted (edited)")):
+            self.table.setColumnWidth(col, fm.horizontalAdvance(sample) + 16)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setAccessibleName("Findings")
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.count = QLabel()
+        self.count.setWordWrap(True)
         self.count.setStyleSheet("QLabel { color: #5f6b7a; }")
 
         top = QWidget()
@@ -178,24 +186,36 @@ class FindingsPane(QWidget):
         self.reset_btn = QPushButton("Reset &text")
         self.reset_btn.setToolTip("Put back the playbook's proposal")
         self.reset_btn.clicked.connect(self._reset_text)
-        buttons = QHBoxLayout()
-        for b in (self.accept_btn, self.edit_btn, self.reject_btn, self.reopen_btn, self.reset_btn):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        buttons = QGridLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.accept_btn, 0, 0)
+        buttons.addWidget(self.edit_btn, 0, 1)
+        buttons.addWidget(self.reject_btn, 0, 2)
+        buttons.addWidget(self.reopen_btn, 1, 0)
+        buttons.addWidget(self.reset_btn, 1, 1)
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.addRow("Why:", self.why)
-        form.addRow("Ask:", self.ask)
-        form.addRow("Fallback:", self.fallback)
-        vendor_label = QLabel("&Vendor's words:")
-        vendor_label.setBuddy(self.vendor)
-        form.addRow(vendor_label, self.vendor)
-        prop_label = QLabel("&Proposal:")
-        prop_label.setBuddy(self.proposal)
-        form.addRow(prop_label, self.proposal)
-        form.addRow("Preview:", self.preview)
+        form = QVBoxLayout()
+        form.setSpacing(2)
+
+        def caption(text: str, buddy=None) -> QLabel:
+            label = QLabel(text)
+            label.setStyleSheet("QLabel { font-weight: 600; color: #3d4752; margin-top: 4px; }")
+            if buddy is not None:
+                label.setBuddy(buddy)
+            return label
+
+        form.addWidget(caption("Why it matters"))
+        form.addWidget(self.why)
+        form.addWidget(caption("Ask"))
+        form.addWidget(self.ask)
+        form.addWidget(caption("Fallback"))
+        form.addWidget(self.fallback)
+        form.addWidget(caption("&Vendor's words", self.vendor))
+        form.addWidget(self.vendor)
+        form.addWidget(caption("&Proposal (edit freely)", self.proposal))
+        form.addWidget(self.proposal)
+        form.addWidget(caption("Preview as tracked changes"))
+        form.addWidget(self.preview)
 
         detail = QWidget()
         dl = QVBoxLayout(detail)
@@ -206,8 +226,10 @@ class FindingsPane(QWidget):
         dl.addWidget(self.decision_label)
         dl.addLayout(buttons)
         dl.addStretch(1)
+        detail.setMinimumWidth(260)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(detail)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
 

@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
         self.last_export: list = []
         self.last_compare = None
         self.compare_dialog = None
+        self._docks_for: Optional[bool] = None
         self.tasks: List[Task] = []
         self.document = ReviewDocument(self, playbook_path=self.settings.playbook or None)
         self.autosaver = Autosaver(self.document, self)
@@ -82,7 +83,7 @@ class MainWindow(QMainWindow):
                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.agreements_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.findings_dock)
-        self.resizeDocks([self.agreements_dock, self.findings_dock], [300, 440], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.agreements_dock, self.findings_dock], [225, 390], Qt.Orientation.Horizontal)
 
         self._build_actions()
         self._connect()
@@ -310,6 +311,10 @@ class MainWindow(QMainWindow):
         analysis = doc.analysis
         row = self.agreements.current_row()
         self.stack.setCurrentIndex(1 if doc.items else 0)
+        if self._docks_for != bool(doc.items):  # the docks have nothing to show on the first-run page
+            self._docks_for = bool(doc.items)
+            self.agreements_dock.setVisible(self._docks_for)
+            self.findings_dock.setVisible(self._docks_for)
         self.empty.set_recent(self.settings.recent())
         self.agreements.model.set_items(analysis.agreements)
         self.matrix.set_analysis(analysis, doc.playbook)

@@ -37,6 +37,18 @@ def short_name(item: AgreementAnalysis) -> str:
     return Path(item.path).stem
 
 
+def header_label(item: AgreementAnalysis, width: int = 15) -> str:
+    """Return a column header for `item`: its file name broken over two lines at a hyphen."""
+    name = short_name(item)
+    if len(name) <= width:
+        return name
+    cuts = [i for i, ch in enumerate(name) if ch in "-_ ."]
+    if not cuts:
+        return name
+    mid = min(cuts, key=lambda i: abs(i - len(name) / 2))
+    return name[: mid + (0 if name[mid] == " " else 1)].strip() + "\n" + name[mid + 1:].strip()
+
+
 def topic_name(playbook, topic_id: str) -> str:
     """Return the playbook's display name of `topic_id` (a readable form of the id otherwise)."""
     try:
@@ -198,9 +210,9 @@ class TopicMatrixModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             item = self.analysis.agreements[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return short_name(item)
+                return header_label(item)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{item.agreement.title}\nProvider: {item.parties.provider}"
+                return f"{short_name(item)}\n{item.agreement.title}\nProvider: {item.parties.provider}"
         else:
             topic = self.topics[section]
             if role == Qt.ItemDataRole.DisplayRole:
@@ -222,14 +234,11 @@ class TopicMatrixModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if cell.state == "addressed":
-                n = len(cell.clauses)
-                text = f"{n} clause" + ("s" if n != 1 else "")
-                if worst:
-                    text += f" · {worst}"
-                return text
+                text = str(len(cell.clauses))
+                return f"{text} · {worst}" if worst else text
             if cell.state == "silent":
-                return "— silent —" + (f" · {worst}" if worst else "")
-            return cell.state
+                return f"silent · {worst}" if worst else "silent"
+            return f"{cell.state} · {worst}" if worst else cell.state
         if role == Qt.ItemDataRole.BackgroundRole:
             if worst:
                 return QBrush(QColor(SEVERITY_COLORS[worst]))
@@ -277,7 +286,8 @@ class TopicMatrixModel(QAbstractTableModel):
 class FindingsModel(QAbstractTableModel):
     """Every finding of every agreement, with the attorney's decision."""
 
-    COLUMNS = ("Severity", "Decision", "Agreement", "Section", "Topic", "Finding")
+    COLUMNS = ("Severity", "Finding", "Agreement", "§", "Decision", "Topic")
+    DECISION_COLUMN = 4
 
     def __init__(self, store: DecisionStore, parent=None) -> None:
         super().__init__(parent)
@@ -325,13 +335,13 @@ class FindingsModel(QAbstractTableModel):
         col = index.column()
         decision = self.store.get((item.path, f.id))
         if role == Qt.ItemDataRole.DisplayRole:
-            return (f.severity, LABELS.get(decision.state, decision.state), short_name(item),
-                    section_label(item, f.clause), topic_name(self.playbook, f.topic), f.title)[col]
+            return (f.severity, f.title, short_name(item), section_label(item, f.clause),
+                    LABELS.get(decision.state, decision.state), topic_name(self.playbook, f.topic))[col]
         if role == SORT_ROLE:
             if col == 0:
                 return SEVERITY_RANK.get(f.severity, 9)
             if col == 3:
-                return f.start if f.start is not None else 1 << 40
+                return f"{short_name(item)}\x00{f.start if f.start is not None else 10 ** 12:013d}"
             return str(self.data(index)).lower()
         if role == Qt.ItemDataRole.BackgroundRole and col == 0:
             return QBrush(QColor(SEVERITY_COLORS.get(f.severity, "#ffffff")))
@@ -340,7 +350,7 @@ class FindingsModel(QAbstractTableModel):
                 return QBrush(QColor("#1b1f23"))
             if decision.state != OPEN:
                 return QBrush(QColor("#5f6b7a"))
-        if role == Qt.ItemDataRole.FontRole and col == 1 and decision.state != OPEN:
+        if role == Qt.ItemDataRole.FontRole and col == self.DECISION_COLUMN and decision.state != OPEN:
             font = QFont()
             font.setBold(True)
             return font
@@ -366,6 +376,9 @@ class FindingsFilter(QSortFilterProxyModel):
         self.setDynamicSortFilter(True)
 
     def set_filter(self, *, text=None, severity=None, decision=None, agreement=None) -> None:
+        modern = hasattr(self, "beginFilterChange")  # Qt >= 6.9; invalidateFilter is deprecated
+        if modern:
+            self.beginFilterChange()
         if text is not None:
             self.text = text.strip().lower()
         if severity is not None:
@@ -374,7 +387,10 @@ class FindingsFilter(QSortFilterProxyModel):
             self.decision = decision
         if agreement is not None:
             self.agreement = agreement
-        self.invalidateFilter()
+        if modern:
+            self.endFilterChange()
+        else:
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, row: int, parent: _Index) -> bool:
         model = self.sourceModel()
@@ -431,7 +447,7 @@ class KeyTermsModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole or self.analysis is None:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return short_name(self.analysis.agreements[section])
+            return header_label(self.analysis.agreements[section])
         return self.names[section].replace("_", " ")
 
     def term(self, row: int, col: int):

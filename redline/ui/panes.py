@@ -30,12 +30,11 @@ class EmptyState(QWidget):
         f.setBold(True)
         title.setFont(f)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        blurb = QLabel("Compare vendors' agreements topic by topic, review every one-sided term "
-                       "from the customer's side, and send a Word redline with your changes.\n"
+        blurb = QLabel("Compare vendors' agreements topic by topic,\n"
+                       "review every one-sided term from the customer's side,\n"
+                       "and send a Word redline with your changes.\n"
                        "Everything stays on this computer.")
-        blurb.setWordWrap(True)
         blurb.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        blurb.setMaximumWidth(620)
         self.samples_btn = QPushButton("Open the &sample agreements")
         self.samples_btn.setDefault(True)
         self.samples_btn.setAutoDefault(True)
@@ -118,7 +117,8 @@ class AgreementsPane(QWidget):
         head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         head.setStretchLastSection(True)
-        self.table.setColumnWidth(0, 170)
+        self.table.setColumnWidth(0, 150)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.currentChanged.emit(cur.row() if cur.isValid() else -1))
 
@@ -131,8 +131,10 @@ class AgreementsPane(QWidget):
 
         self.add_btn = tool("Add…", "Open more agreements (Ctrl+O)")
         self.remove_btn = tool("Remove", "Remove the selected agreement (Delete)")
-        self.up_btn = tool("Up", "Move the selected agreement left in the matrix (Alt+Up)")
-        self.down_btn = tool("Down", "Move the selected agreement right in the matrix (Alt+Down)")
+        self.up_btn = tool("↑", "Move the selected agreement up (left in the matrix) (Alt+Up)")
+        self.down_btn = tool("↓", "Move the selected agreement down (right in the matrix) (Alt+Down)")
+        self.up_btn.setAccessibleName("Move up")
+        self.down_btn.setAccessibleName("Move down")
         self.reload_btn = tool("Reload", "Read the selected agreement's file again (F5)")
         self.add_btn.clicked.connect(self.addRequested)
         self.remove_btn.clicked.connect(lambda: self._emit_row(self.removeRequested))
@@ -204,7 +206,8 @@ class MatrixPane(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setMinimumSectionSize(96)
+        self.table.horizontalHeader().setMinimumSectionSize(84)
+        self.table.verticalHeader().setMaximumWidth(230)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.setShowGrid(True)
@@ -220,15 +223,14 @@ class MatrixPane(QWidget):
         self.note.hide()
         legend = QHBoxLayout()
         legend.setContentsMargins(4, 2, 4, 4)
-        legend.addWidget(QLabel("Worst finding:"))
+        legend.addWidget(QLabel("Cells: clauses · worst finding"))
         for sev in ("high", "medium", "low"):
             legend.addWidget(_swatch(SEVERITY_COLORS[sev], sev))
         legend.addWidget(_swatch(SILENT_COLOR, "— silent —", True))
         legend.addWidget(_swatch(REDACTED_COLOR, "redacted", True))
         legend.addStretch(1)
-        hint = QLabel("Click a cell (or press Enter) to read the topic side by side.")
-        hint.setStyleSheet("QLabel { color: #5f6b7a; }")
-        legend.addWidget(hint)
+        self.table.setToolTip("Each cell: the number of clauses on the topic and the worst finding. "
+                              "Click a cell (or press Enter) to read the topic side by side.")
         frame = QFrame()
         frame.setLayout(legend)
         lay = QVBoxLayout(self)
