@@ -179,24 +179,20 @@ _SUB = re.compile(r"^\(?([a-z]{1,2}|[ivxlc]+|\d{1,2})\)$|^[A-Za-z]\.?$", re.I)
 
 
 def full_number(item: AgreementAnalysis, clause: Clause) -> str:
-    """Return the clause's number as cited: "(c)" under 4.3 reads "4.3(c)"; "A." under 2.5 "2.5.A"."""
-    num = " ".join((clause.number or "").split()).rstrip(".")
-    depth = 0
+    """Return the clause's number as cited: "(iv)" under (B) under 3.7 reads "3.7(B)(iv)"."""
+    def own(c: Clause) -> str:
+        return " ".join((c.number or "").split()).rstrip(".")
+
+    num = own(clause)
     current = clause
-    while num and _SUB.match(num) and current.parent and depth < 6:
+    for _ in range(8):
+        if not (num and current.parent and _SUB.match(own(current))):
+            break
         parent = _clause(item, current.parent)
-        if parent is None:
+        if parent is None or not own(parent):
             break
-        pnum = " ".join((parent.number or "").split()).rstrip(".")
-        if not pnum:
-            break
-        if num.startswith("("):
-            num = pnum + num
-        else:
-            num = f"{pnum}.{num}"
-        if not _SUB.match(pnum):
-            break
-        current, depth = parent, depth + 1
+        num = own(parent) + num if own(current).startswith("(") else f"{own(parent)}.{num}"
+        current = parent
     return num
 
 

@@ -8,7 +8,7 @@ market: how the other loaded agreements treat the point, quoting the best of the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from redline import spans
 from redline.export import memo_facts as facts
@@ -53,6 +53,7 @@ def issues_section(ctx: Ctx) -> List[Block]:
             out.append(para("Nothing in this agreement was flagged against the playbook."))
             continue
         n = 0
+        shown: Dict[str, int] = {}
         for sev in facts.SEVERITIES + ("other",):
             group = [g for g in groups if (g.severity == sev) or
                      (sev == "other" and g.severity not in facts.SEVERITIES)]
@@ -63,11 +64,11 @@ def issues_section(ctx: Ctx) -> List[Block]:
             out.append(Heading(f"{sev.capitalize()}-severity issues ({len(group)}{extra})", 3))
             for g in group:
                 n += 1
-                out += _issue(ctx, i, g, n)
+                out += _issue(ctx, i, g, n, shown)
     return out
 
 
-def _issue(ctx: Ctx, index: int, issue: facts.Issue, n: int) -> List[Block]:
+def _issue(ctx: Ctx, index: int, issue: facts.Issue, n: int, shown: Dict[str, int]) -> List[Block]:
     """Return one issue: where (every place), the first place's words, why, ask, fallback, market."""
     item = ctx.analysis.agreements[index]
     f = issue.lead
@@ -100,7 +101,7 @@ def _issue(ctx: Ctx, index: int, issue: facts.Issue, n: int) -> List[Block]:
         out.append(lead("Our ask", f.ask.strip()))
     if f.fallback:
         out.append(lead("Fallback", f.fallback.strip()))
-    out += _market(ctx, index, f.topic)
+    out += _market(ctx, index, f.topic, number=n, shown=shown)
     return out
 
 
@@ -133,8 +134,13 @@ def finding_quote(item: AgreementAnalysis, f: Finding) -> str:
     return f.quote.strip()
 
 
-def _market(ctx: Ctx, index: int, topic: str) -> List[Block]:
-    """Return how the other agreements treat `topic`, quoting the best of them."""
+def _market(ctx: Ctx, index: int, topic: str, *, number: int = 0,
+            shown: Optional[Dict[str, int]] = None) -> List[Block]:
+    """Return how the other agreements treat `topic`, quoting the best of them.
+
+    `shown` maps topics whose best quote this agreement's section already gave to the
+    issue that gave it; a later issue on the same topic refers back instead of repeating it.
+    """
     an = ctx.analysis
     others = [j for j in vendors(ctx) + list(ctx.refs) if j != index]
     if not others:
@@ -165,9 +171,14 @@ def _market(ctx: Ctx, index: int, topic: str) -> List[Block]:
         out.append(lead("Market", text))
         return out
     ref = facts.section_ref(an.agreements[best_j], clause) if clause else ""
-    text += f" The best for us is {_name(ctx, best_j)}" + (f" ({ref})" if ref else "") + ":"
-    out.append(lead("Market", text))
+    text += f" The best for us is {_name(ctx, best_j)}" + (f" ({ref})" if ref else "")
+    if shown is not None and topic in shown:
+        out.append(lead("Market", text + f", quoted under issue {shown[topic]}."))
+        return out
+    out.append(lead("Market", text + ":"))
     out.append(Quote(quote))
+    if shown is not None:
+        shown[topic] = number
     return out
 
 
