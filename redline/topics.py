@@ -42,7 +42,7 @@ INHERIT = 0.5
 """A sub-clause's inherited score, as a share of its parent's."""
 SENTENCE_MIN = 2.0
 """Weight of two or more evidence phrases in ONE sentence that addresses a topic on its own."""
-MAX_TOPICS = 5
+MAX_TOPICS = 12
 
 _WORD_CHARS = "a-z0-9"
 _SPLIT = re.compile(r"\s*(?:;|,|:|/|&|\band\b|\bor\b|\bincluding\b)\s*")
@@ -380,7 +380,7 @@ def _inline_headings(idx: _Index, text: str, pieces, inline) -> Dict[str, Tuple[
             i += 1
             if kind == "head":
                 for tid, (hs, ev) in _heading_hits(idx, payload).items():
-                    if hs >= 0.9 and hs * 0.85 > out.get(tid, (0, ""))[0]:
+                    if hs >= 0.88 and hs * 0.85 > out.get(tid, (0, ""))[0]:
                         out[tid] = (round(hs * 0.85, 3), f"inline {ev}")
                 continue
             # a heading run into its text ("2.4 Help Desk Services Following the ..."): the
