@@ -275,3 +275,26 @@ def test_numeric_conditions_read_the_figures(book, tmp_path):
     rules_hit = {f.rule for f in _review_file(path, book)[2]}
     assert {"short-payment-term", "cap-below-12-months"} <= rules_hit
     assert "late-interest-high" not in rules_hit
+
+
+_WORDS = ["Provider", "Customer", "may", "shall", "suspend", "terminate", "the", "Services", "fees",
+          "within", "ten (10) days", "immediately", "1.5% per month", "notice", "indemnify", "911",
+          "automatically renew", "not exceed", "3 months", "as is", ".", ";", "\n", "\n\n", "1.2"]
+
+
+def test_review_of_arbitrary_text_gives_valid_findings(book, tmp_path):
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=120))
+    def run(words):
+        path = tmp_path / "h.txt"
+        path.write_text("AGREEMENT\n\n" + " ".join(words) + "\n", encoding="utf-8")
+        a, who, findings, verdicts, risk = _review_file(path, book)
+        assert 0 <= risk <= 100 and set(verdicts.values()) <= VERDICTS
+        assert len({f.id for f in findings}) == len(findings)
+        for f in findings:
+            if f.start is not None:
+                assert 0 <= f.start < f.end <= len(a.text) and f.quote == span_quote(a, f.start, f.end)
+
+    run()
