@@ -400,8 +400,10 @@ def build_requirement(node, path, topic_ids=None) -> Requirement:
 def load_review(node, path, required=None, topic_ids=None):
     """Return (positions, rules, requirements) from the playbook's `review:` and `required:` nodes.
 
-    `node` is the `review:` mapping (topic id -> {position, rules}); `required` the `required:`
-    list. `topic_ids`, when given, is the set of known topic ids (an unknown one is an error).
+    `node` is the whole playbook mapping (as `redline.playbook` passes it: `review`, `required`
+    and `topics` are read from it), or the `review:` mapping itself with `required` the
+    `required:` list. `topic_ids`, when given, is the set of known topic ids (an unknown one is
+    an error); from a whole playbook they are taken from its `topics:`.
     """
     if isinstance(node, Mapping) and required is None and ("topics" in node or "review" in node
                                                             or "required" in node or "name" in node):
@@ -418,7 +420,8 @@ def load_review(node, path, required=None, topic_ids=None):
         raise _fail(path, node, "review", "must be a mapping of topic id -> {position, rules}")
     for topic, body in node.items():
         if topic_ids is not None and topic not in topic_ids:
-            raise _fail(path, body, f"review.{topic}", "is not a topic id defined under topics:")
+            raise _fail(path, node, f"review.{topic}",
+                        "is not a topic id defined under topics: (expected one of the topic ids)")
         if body is None:
             continue
         if not isinstance(body, Mapping):

@@ -191,3 +191,21 @@ def test_prefilter_words_are_necessary():
             assert lits, (r.id, p)
             assert all(re.search(re.escape(w), w) for w in lits)
         assert bool(words) == (not r.match.fuzzy), r.id  # fuzzy rules scan every window
+
+
+def test_review_topic_must_be_a_known_topic():
+    with pytest.raises(PlaybookError) as info:
+        parse_playbook(_book().replace("\n  fees_and_payment:\n    position", "\n  fees_and_payments:\n    position"),
+                       "mine.yaml")
+    assert "fees_and_payments" in str(info.value) and "mine.yaml:6" in str(info.value)
+
+
+def test_required_entry_needs_a_clause_and_known_topic():
+    base = _book().replace("required: []\n", "required:\n  - id: q1\n    topic: fees_and_payment\n"
+                                             "    title: T\n    needs:\n      - phrases: [invoice]\n")
+    with pytest.raises(PlaybookError, match="clause"):
+        parse_playbook(base, "mine.yaml")
+    ok = parse_playbook(base + "    clause: Insert this.\n", "mine.yaml")
+    assert ok.required[0].clause == "Insert this." and ok.required[0].severity == "high"
+    with pytest.raises(PlaybookError, match="topic"):
+        parse_playbook(base.replace("topic: fees_and_payment", "topic: nowhere") + "    clause: x\n", "mine.yaml")
