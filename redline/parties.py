@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from typing import List, Optional, Sequence, Tuple
 
+from rapidfuzz import fuzz
+
 from redline.model import Parties
 
 _HEAD = 8000
@@ -112,7 +114,7 @@ def detect(agreement, *, provider=None, customer=None) -> Parties:
         word = brand.group(1).split()[-1] if len(brand.group(1).split()) > 1 else brand.group(1)
         word = brand.group(1).strip()
         if _role([word]) is None and word.lower() not in {a.lower() for a in cust_aliases} \
-                and word.upper() not in ("THE", "THIS"):
+                and word.upper() not in ("THE", "THIS") and _like_provider(word, prov_aliases):
             prov_aliases.append(word)
     if not cust_aliases and re.search(r"\bCustomer\b", text):
         cust_aliases.append("Customer")
@@ -161,6 +163,15 @@ def detect(agreement, *, provider=None, customer=None) -> Parties:
                    provider_aliases=_dedupe(prov_aliases, cust_aliases),
                    customer_aliases=_dedupe(cust_aliases, prov_aliases),
                    guessed=not (provider or customer))
+
+
+def _like_provider(brand: str, aliases: Sequence[str]) -> bool:
+    """Return True when the title's `brand` can be the provider's (no provider named yet, or alike)."""
+    names = [a for a in aliases if a.lower() not in ("we", "us", "our", "provider")]
+    if not names:
+        return True
+    b = brand.lower()
+    return any(b in a.lower() or a.lower() in b or fuzz.ratio(b, a.lower()) >= 70 for a in names)
 
 
 def _names(name: str, aliases: Sequence[str]) -> bool:

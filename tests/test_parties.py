@@ -88,3 +88,11 @@ def test_provider_guessed_from_subjects_without_a_preamble(tmp_path):
                              "Customer shall pay within 30 days. Zephyr will provide support.\n")
     who = parties.detect(a)
     assert who.provider == "Zephyr" and who.customer == "Customer"
+
+
+def test_title_brand_of_the_customer_is_not_taken_for_the_provider(tmp_path):
+    a = _agreement(tmp_path, 'Harbor Bank Master Services Agreement\n\nThis Agreement is between Harbor Bank, N.A. '
+                             '("Customer") and Northwind Telecom, Inc. ("Supplier").\n\n1. Supplier shall provide '
+                             'the Services.\n')
+    who = parties.detect(a)
+    assert who.provider == "Supplier" and not _has(who.provider_aliases, "Harbor Bank")
