@@ -18,192 +18,16 @@ in the master agreement and in an exhibit, schedule or SOW, the exhibit's value 
 
 from __future__ import annotations
 
-import bisect
 import re
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
+from redline.keyterm_text import (NUM, WORD, EXHIBIT_KINDS, TermText as _Text, cand, choose,
+                                  parse_number, sentences, term, to_int)
 from redline.model import Agreement, KeyTerm
 
 NAMES = ("payment_due_days", "late_interest", "initial_term", "auto_renewal", "renewal_period",
          "termination_notice_days", "nonrenewal_notice_days", "liability_cap", "sla_uptime",
          "service_credit_cap", "billing_dispute_window_days", "governing_law", "forum")
-
-# ---------------------------------------------------------------------------------------------
-# Numbers as written
-
-_UNITS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * (i + 2) for i, w in enumerate(
-    "twenty thirty forty fifty sixty seventy eighty ninety".split())}
-_WORD = r"(?:%s)" % "|".join(sorted(list(_UNITS) + list(_TENS) + ["hundred", "a"], key=len,
-                                      reverse=True))
-NUM = (r"(?:\d{1,4}(?:\.\d+)?|(?:%s)(?:[\s-]+(?:and\s+)?%s)*)(?:\s*\(\s*\d{1,4}\s*\))?"
-       % (_WORD, _WORD))
-"""A number as written: "30", "thirty", "thirty (30)", "one hundred twenty (120)", "a"."""
-
-
-def parse_number(text: str) -> Optional[float]:
-    """Return the number written in `text` ("thirty (30)" -> 30, "one hundred" -> 100)."""
-    text = text.strip().lower()
-    paren = re.search(r"\(\s*(\d{1,4})\s*\)", text)
-    if paren:
-        return float(paren.group(1))
-    digits = re.match(r"\d{1,4}(?:\.\d+)?", text)
-    if digits:
-        return float(digits.group(0))
-    total, seen = 0, False
-    for word in re.split(r"[\s-]+", text):
-        if word in ("and", ""):
-            continue
-        if word == "a":
-            total, seen = max(total, 1), True
-        elif word in _UNITS:
-            total, seen = total + _UNITS[word], True
-        elif word in _TENS:
-            total, seen = total + _TENS[word], True
-        elif word == "hundred":
-            total, seen = max(total, 1) * 100, True
-        else:
-            break
-    return float(total) if seen else None
-
-
-def _int(text: str) -> Optional[int]:
-    n = parse_number(text)
-    return int(n) if n is not None else None
-
-
-# ---------------------------------------------------------------------------------------------
-# Sentences and where they lie
-
-_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(“\"•●])|(?<=;)\s+|\n\s*\n|"
-                       r"\n(?=\s*(?:\(?[a-z0-9]{1,4}[.)]|[A-Z]{3,}))")
-
-
-class _Text:
-    """The agreement's text split into sentences, and the map from offsets to clauses and parts."""
-
-    def __init__(self, agreement: Agreement, topics: Mapping[str, Sequence]):
-        self.agreement = agreement
-        self.text = agreement.text
-        self.topics = topics or {}
-        self.sentences: List[Tuple[int, int]] = []
-        pos = 0
-        for m in _SENT_END.finditer(self.text):
-            if m.start() > pos:
-                self.sentences.append((pos, m.start()))
-            pos = m.end()
-        if pos < len(self.text):
-            self.sentences.append((pos, len(self.text)))
-        self._starts = [c.start for c in agreement.clauses]
-        parts = sorted(agreement.parts, key=lambda p: p.start)
-        self._parts = parts
-        self._part_starts = [p.start for p in parts]
-        self._redact = sorted(agreement.redactions)
-
-    def clause_at(self, offset: int):
-        """Return the deepest clause whose span holds `offset`, or None."""
-        best = None
-        i = bisect.bisect_right(self._starts, offset) - 1
-        while i >= 0:
-            c = self.agreement.clauses[i]
-            if c.start <= offset < c.end and (best is None or c.level > best.level):
-                best = c
-                if not c.children:
-                    break
-            if best is not None and c.level <= 1:
-                break
-            i -= 1
-        return best
-
-    def part_kind(self, offset: int) -> Tuple[int, str]:
-        """Return (order, kind) of the part holding `offset`."""
-        i = bisect.bisect_right(self._part_starts, offset) - 1
-        if 0 <= i < len(self._parts):
-            return i, self._parts[i].kind
-        return 0, "main"
-
-    def topic_ids(self, clause) -> Tuple[str, ...]:
-        if clause is None:
-            return ()
-        ids = [t.id for t in self.topics.get(clause.id, ())]
-        node = clause
-        while node.parent and len(ids) < 8:
-            node = self.agreement.clause(node.parent)
-            ids += [t.id for t in self.topics.get(node.id, ())]
-        return tuple(ids)
-
-    def heading_words(self, clause) -> str:
-        words = []
-        node = clause
-        while node is not None:
-            if node.heading:
-                words.append(node.heading.lower())
-            node = self.agreement.clause(node.parent) if node.parent else None
-        return " ".join(words)
-
-
-class _Cand:
-    __slots__ = ("value", "normalized", "start", "end", "clause", "order", "kind", "rank")
-
-    def __init__(self, value, normalized, start, end, clause, order, kind, rank=0):
-        self.value, self.normalized, self.start, self.end = value, normalized, start, end
-        self.clause, self.order, self.kind, self.rank = clause, order, kind, rank
-
-
-_EXHIBIT_KINDS = ("exhibit", "schedule", "attachment", "sow", "appendix")
-
-
-def _cand(tx: _Text, value, normalized, start, end, rank=0) -> _Cand:
-    clause = tx.clause_at(start)
-    order, kind = tx.part_kind(start)
-    return _Cand(value, normalized, start, end, clause.id if clause else None, order, kind, rank)
-
-
-def _term(name: str, c: _Cand, alternatives: Iterable[_Cand] = ()) -> KeyTerm:
-    alts = tuple(KeyTerm(name=name, value=a.value, normalized=a.normalized, clause=a.clause,
-                         start=a.start, end=a.end) for a in alternatives)
-    return KeyTerm(name=name, value=c.value, normalized=c.normalized, clause=c.clause,
-                   start=c.start, end=c.end, alternatives=alts)
-
-
-def _choose(name: str, cands: List[_Cand], *, pick=None) -> KeyTerm:
-    """Return the key term from `cands`: an exhibit's value overrides the master's."""
-    if not cands:
-        return KeyTerm(name=name, value=None)
-    pick = pick or (lambda group: sorted(group, key=lambda c: (-c.rank, c.start))[0])
-    exhibit = [c for c in cands if c.kind in _EXHIBIT_KINDS and c.order > 0]
-    master = [c for c in cands if c not in exhibit]
-    if exhibit and master:
-        best = pick(exhibit)
-        others = [pick(master)]
-    else:
-        best = pick(cands)
-        others = []
-    seen = {_key(best.normalized if best.normalized is not None else best.value)}
-    alts = []
-    for c in others + [c for c in cands if c is not best]:
-        k = _key(c.normalized if c.normalized is not None else c.value)
-        if k not in seen:
-            seen.add(k)
-            alts.append(c)
-    return _term(name, best, alts[:4])
-
-
-def _key(value) -> str:
-    return re.sub(r"\s+", " ", str(value)).strip().lower()
-
-
-def _sentences(tx: _Text, must: str, *, avoid: Optional[str] = None):
-    """Yield (start, end, text) of sentences matching the regex `must` and not `avoid`."""
-    need = re.compile(must, re.I)
-    bad = re.compile(avoid, re.I) if avoid else None
-    for s, e in tx.sentences:
-        chunk = tx.text[s:e]
-        if need.search(chunk) and not (bad and bad.search(chunk)):
-            yield s, e, chunk
-
 
 # ---------------------------------------------------------------------------------------------
 # One function per key term
@@ -213,7 +37,7 @@ _DAYS = r"(?P<n>%s)\s*(?:calendar\s+|business\s+|working\s+)?days?\b" % NUM
 
 def _payment_due(tx: _Text) -> KeyTerm:
     cands = []
-    for s, e, chunk in _sentences(tx, r"\b(?:due|paid|payable|pay)\b",
+    for s, e, chunk in sentences(tx, r"\b(?:due|paid|payable|pay)\b",
                                   avoid=r"\bdisputed|resolved|determin|deposit|service\s+credit|credit\s+(?:approval|"
                                         r"limit|check)|refund|withh[oe]ld|interest|\blate\b|past due|overdue|"
                                         r"terminat|cancel"):
@@ -225,24 +49,24 @@ def _payment_due(tx: _Text) -> KeyTerm:
         if m is None:
             m = re.search(r"\bnet\s+(?P<n>\d{1,3})\b", chunk, re.I)
         if m:
-            n = _int(m.group("n"))
-            cands.append(_cand(tx, n, n, s + m.start("n"), s + m.end(), rank=2))
+            n = to_int(m.group("n"))
+            cands.append(cand(tx, n, n, s + m.start("n"), s + m.end(), rank=2))
             continue
         m = re.search(r"\b(?:due|payable)\s+(?:and\s+payable\s+)?(?:immediately|upon\s+receipt|"
                       r"on\s+receipt|upon\s+activation|on\s+activation|in\s+advance|upon\s+"
                       r"(?:the\s+)?(?:service\s+)?(?:activation|order|signature))", chunk, re.I)
         if m:
-            cands.append(_cand(tx, 0, 0, s + m.start(), s + m.end(), rank=1))
-    return _choose("payment_due_days", cands)
+            cands.append(cand(tx, 0, 0, s + m.start(), s + m.end(), rank=1))
+    return choose("payment_due_days", cands)
 
 
-_PCT = (r"(?:\d{1,2}(?:\.\d+)?\s*%|\d{1,2}(?:\.\d+)?\s+percent|" + _WORD +
+_PCT = (r"(?:\d{1,2}(?:\.\d+)?\s*%|\d{1,2}(?:\.\d+)?\s+percent|" + WORD +
         r"\s+(?:and\s+(?:one|a)\s+half\s+)?percent(?:\s*\(\s*\d[\d.]*\s*%?\s*\))?)")
 
 
 def _late_interest(tx: _Text) -> KeyTerm:
     cands = []
-    for s, e, chunk in _sentences(tx, r"interest|late (?:payment )?(?:fee|charge)|finance charge"):
+    for s, e, chunk in sentences(tx, r"interest|late (?:payment )?(?:fee|charge)|finance charge"):
         if not re.search(r"late|past due|overdue|unpaid|not paid|delinquen|interest", chunk, re.I):
             continue
         m = re.search(r"(?P<v>" + _PCT + r"\s*(?:per|a|each|every)\s+(?:month|annum|year|calendar month))",
@@ -251,9 +75,9 @@ def _late_interest(tx: _Text) -> KeyTerm:
             m = re.search(r"(?P<v>" + _PCT + r"\s*(?:monthly|annually))", chunk, re.I)
         if m:
             v = re.sub(r"\s+", " ", m.group("v")).strip()
-            cands.append(_cand(tx, v, _norm_rate(v), s + m.start("v"), s + m.end("v"),
+            cands.append(cand(tx, v, _norm_rate(v), s + m.start("v"), s + m.end("v"),
                                rank=2 if re.search(r"late|past due|overdue", chunk, re.I) else 1))
-    return _choose("late_interest", cands)
+    return choose("late_interest", cands)
 
 
 def _norm_rate(v: str) -> str:
@@ -290,7 +114,7 @@ def _initial_term(tx: _Text) -> KeyTerm:
         (1, r"\b(?:term|service\s+term)\s+(?:of|is)\s+" + _PERIOD),
         (1, r"(?:lasts?|runs?|continues?)\s+for\s+(?:a\s+period\s+of\s+|an?\s+)?" + _PERIOD),
     ]
-    for s, e, chunk in _sentences(tx, r"\bterm\b|\bcontinues?\s+for\b|\bperiod\s+of\b|\blasts?\s+for\b|"
+    for s, e, chunk in sentences(tx, r"\bterm\b|\bcontinues?\s+for\b|\bperiod\s+of\b|\blasts?\s+for\b|"
                                       r"\bruns?\s+for\b",
                                   avoid=r"confidential|surviv|warrant|licen[cs]e|after\s+the\s+"
                                         r"(?:end|expiration)|retain|store|beta"):
@@ -299,9 +123,9 @@ def _initial_term(tx: _Text) -> KeyTerm:
             if m:
                 norm = _months(m.group("n"), m.group("u"))
                 value = re.sub(r"\s+", " ", chunk[m.start("n"):m.end("u")])
-                cands.append(_cand(tx, value, norm, s + m.start("n"), s + m.end("u"), rank=rank))
+                cands.append(cand(tx, value, norm, s + m.start("n"), s + m.end("u"), rank=rank))
                 break
-    return _choose("initial_term", cands)
+    return choose("initial_term", cands)
 
 
 _AUTO = re.compile(r"(?:automatically|auto[- ])\s*renew|renew(?:s|ed)?\s+automatically|shall\s+renew|will\s+renew|"
@@ -312,12 +136,12 @@ _NO_AUTO = re.compile(r"(?:shall|will|does|do)\s+not\s+(?:be\s+)?(?:automaticall
 
 def _renewal(tx: _Text) -> Tuple[KeyTerm, KeyTerm]:
     auto, period = [], []
-    for s, e, chunk in _sentences(tx, r"renew|month[- ]to[- ]month|evergreen"):
+    for s, e, chunk in sentences(tx, r"renew|month[- ]to[- ]month|evergreen"):
         neg = _NO_AUTO.search(chunk)
         m = neg or _AUTO.search(chunk)
         if not m:
             continue
-        auto.append(_cand(tx, not bool(neg), not bool(neg), s + m.start(), s + m.end(),
+        auto.append(cand(tx, not bool(neg), not bool(neg), s + m.start(), s + m.end(),
                           rank=2 if "renew" in m.group(0).lower() else 1))
         if neg:
             continue
@@ -330,18 +154,18 @@ def _renewal(tx: _Text) -> Tuple[KeyTerm, KeyTerm]:
         mtm = re.search(r"month[- ]to[- ]month", chunk, re.I)
         base = s + m.start()
         if p:
-            period.append(_cand(tx, re.sub(r"\s+", " ", chunk[m.start() + p.start("n"):m.start() + p.end("u")]),
+            period.append(cand(tx, re.sub(r"\s+", " ", chunk[m.start() + p.start("n"):m.start() + p.end("u")]),
                                 _months(p.group("n"), p.group("u")), base + p.start("n"), base + p.end("u"), 2))
         elif q:
-            period.append(_cand(tx, re.sub(r"\s+", " ", chunk[q.start("n"):q.end("u")]),
+            period.append(cand(tx, re.sub(r"\s+", " ", chunk[q.start("n"):q.end("u")]),
                                 _months(q.group("n"), q.group("u")), s + q.start("n"), s + q.end("u"), 2))
         elif eq:
-            period.append(_cand(tx, chunk[eq.start():eq.end()], "equal to the initial term",
+            period.append(cand(tx, chunk[eq.start():eq.end()], "equal to the initial term",
                                 s + eq.start(), s + eq.end(), 2))
         elif mtm:
-            period.append(_cand(tx, chunk[mtm.start():mtm.end()], "1 month", s + mtm.start(),
+            period.append(cand(tx, chunk[mtm.start():mtm.end()], "1 month", s + mtm.start(),
                                 s + mtm.end(), 1))
-    return _choose("auto_renewal", auto), _choose("renewal_period", period)
+    return choose("auto_renewal", auto), choose("renewal_period", period)
 
 
 _CUSTOMER_SUBJECT = re.compile(
@@ -377,22 +201,22 @@ _TERM_AVOID = re.compile(r"for\s+cause|breach|default|\bcure|insolven|bankrupt|s
 
 def _termination_notice(tx: _Text) -> KeyTerm:
     cands = []
-    for s, e, chunk in _sentences(tx, r"terminat|cancel"):
+    for s, e, chunk in sentences(tx, r"terminat|cancel"):
         subj = _CUSTOMER_SUBJECT.search(chunk)
         if not subj:
             continue
         m = _notice_days(chunk[subj.start():])
         if m and not _TERM_AVOID.search(chunk[subj.start():subj.start() + m.end()]):
-            n = _int(m.group("n"))
+            n = to_int(m.group("n"))
             base = s + subj.start()
-            cands.append(_cand(tx, n, n, base + m.start("n"), base + m.end(), rank=0))
+            cands.append(cand(tx, n, n, base + m.start("n"), base + m.end(), rank=0))
     shortest = lambda group: sorted(group, key=lambda c: (c.value, c.start))[0]  # noqa: E731
-    return _choose("termination_notice_days", cands, pick=shortest)
+    return choose("termination_notice_days", cands, pick=shortest)
 
 
 def _nonrenewal_notice(tx: _Text) -> KeyTerm:
     cands = []
-    for s, e, chunk in _sentences(tx, r"renew|expiration|end\s+of\s+the\s+(?:then[- ]current\s+)?"
+    for s, e, chunk in sentences(tx, r"renew|expiration|end\s+of\s+the\s+(?:then[- ]current\s+)?"
                                       r"(?:initial\s+|renewal\s+|service\s+)?term|conclusion\s+of\s+the\s+term"):
         if not re.search(r"renew|month[- ]to[- ]month|(?:expiration|end|conclusion)\s+of\s+(?:the|that|any)",
                          chunk, re.I):
@@ -406,9 +230,9 @@ def _nonrenewal_notice(tx: _Text) -> KeyTerm:
             m = _notice_days(chunk)
             rank = 1
         if m:
-            n = _int(m.group("n"))
-            cands.append(_cand(tx, n, n, s + m.start("n"), s + m.end(), rank=rank))
-    return _choose("nonrenewal_notice_days", cands)
+            n = to_int(m.group("n"))
+            cands.append(cand(tx, n, n, s + m.start("n"), s + m.end(), rank=rank))
+    return choose("nonrenewal_notice_days", cands)
 
 
 _CAP_PHRASE = re.compile(
@@ -436,7 +260,7 @@ def _norm_cap(value: str) -> str:
     v = value.lower()
     m = re.search(r"(?P<n>%s)[\s-]*\(?\s*(?:\d+\s*\)\s*)?(?:calendar\s+)?months?" % NUM, v)
     if m and re.search(r"preced|prior|before|previous|last|immediately", v):
-        n = _int(m.group("n"))
+        n = to_int(m.group("n"))
         times = re.match(r"\s*(?:the\s+)?(?P<k>%s|\d+(?:\.\d+)?)\s*(?:times|x)\b" % NUM, v)
         k = parse_number(times.group("k")) if times else None
         prefix = f"{k:g}x " if k and k != 1 else ""
@@ -453,7 +277,7 @@ def _norm_cap(value: str) -> str:
 
 def _liability_cap(tx: _Text) -> KeyTerm:
     cands = []
-    for s, e, chunk in _sentences(tx, r"liab", avoid=r"credits?\s+(?:issued|shall|will|per)|deposit|"
+    for s, e, chunk in sentences(tx, r"liab", avoid=r"credits?\s+(?:issued|shall|will|per)|deposit|"
                                   r"insurance|beta|preview|trial|evaluation"):
         if not re.search(r"(?:total|aggregate|cumulative|maximum|entire|each\s+party.s|either\s+party.s|"
                          r"our|its|the)\s+liability|liability\s+(?:of|under|for)|shall\s+not\s+be\s+liable\s+for\s+"
@@ -469,13 +293,13 @@ def _liability_cap(tx: _Text) -> KeyTerm:
         value, a, b = found
         rank = 2 if "limitation" in tx.heading_words(tx.clause_at(s + a)) or \
             "limitation_of_liability" in tx.topic_ids(tx.clause_at(s + a)) else 1
-        cands.append(_cand(tx, value, _norm_cap(value), s + a, s + b, rank=rank))
-    return _choose("liability_cap", cands)
+        cands.append(cand(tx, value, _norm_cap(value), s + a, s + b, rank=rank))
+    return choose("liability_cap", cands)
 
 
 def _sla_uptime(tx: _Text) -> KeyTerm:
     found: List[Tuple[str, int, int]] = []
-    for s, e, chunk in _sentences(tx, r"\b9\d(?:\.\d+)?\s*%"):
+    for s, e, chunk in sentences(tx, r"\b9\d(?:\.\d+)?\s*%"):
         words = re.search(r"uptime|availab|service\s+level|\bsla\b|commitment|up\s+time|target|guarantee",
                           chunk, re.I)
         if not words:
@@ -490,7 +314,7 @@ def _sla_uptime(tx: _Text) -> KeyTerm:
     groups = {"exhibit": [], "master": []}
     for item in found:
         order, kind = tx.part_kind(item[1])
-        groups["exhibit" if kind in _EXHIBIT_KINDS and order > 0 else "master"].append(item)
+        groups["exhibit" if kind in EXHIBIT_KINDS and order > 0 else "master"].append(item)
     main = groups["exhibit"] or groups["master"]
     other = groups["master"] if groups["exhibit"] else []
 
@@ -499,16 +323,16 @@ def _sla_uptime(tx: _Text) -> KeyTerm:
         for v, _, _ in items:
             if v not in values:
                 values.append(v)
-        return _cand(tx, values, values, items[0][1], items[0][2])
+        return cand(tx, values, values, items[0][1], items[0][2])
 
     best = as_cand(main)
     alts = [as_cand(other)] if other and set(as_cand(other).value) != set(best.value) else []
-    return _term("sla_uptime", best, alts)
+    return term("sla_uptime", best, alts)
 
 
 def _credit_cap(tx: _Text) -> KeyTerm:
     cands = []
-    for s, e, chunk in _sentences(tx, r"credit"):
+    for s, e, chunk in sentences(tx, r"credit"):
         if not re.search(r"(?:total|aggregate|maximum|cumulative|all)\s+(?:\w+\s+){0,3}credits?|credits?\b[^.;]{0,60}?"
                          r"\b(?:shall|will|may|must)\s+(?:not|never|in\s+no\s+event)|in\s+no\s+event\s+shall\s+"
                          r"(?:the\s+)?(?:total|aggregate|amount)|up\s+to\s+(?:a\s+)?maximum", chunk, re.I):
@@ -521,8 +345,8 @@ def _credit_cap(tx: _Text) -> KeyTerm:
         value, a, b = _cap_value(chunk, m)
         if not re.search(r"charge|fee|%|percent|amount|mrc|\$", value, re.I):
             continue
-        cands.append(_cand(tx, value, _norm_credit(value), s + a, s + b, rank=1))
-    return _choose("service_credit_cap", cands)
+        cands.append(cand(tx, value, _norm_credit(value), s + a, s + b, rank=1))
+    return choose("service_credit_cap", cands)
 
 
 def _norm_credit(value: str) -> str:
@@ -539,7 +363,7 @@ def _dispute_window(tx: _Text) -> KeyTerm:
     cands = []
     after_party = re.compile(r"^[^.;]{0,30}?after\s+(?:\w+\s+){1,3}(?:provides|gives|notifies|sends|"
                              r"determines|resolves)", re.I)
-    for s, e, chunk in _sentences(tx, r"disput|challenge|contest|claims?\s+(?:must|shall)", avoid=r"arbitra|mediat"):
+    for s, e, chunk in sentences(tx, r"disput|challenge|contest|claims?\s+(?:must|shall)", avoid=r"arbitra|mediat"):
         if not re.search(r"invoice|charge|bill|fees|amount", chunk, re.I):
             continue
         found = None
@@ -558,9 +382,9 @@ def _dispute_window(tx: _Text) -> KeyTerm:
                 found = (m, 1)
         if found:
             m, rank = found
-            n = _int(m.group("n"))
-            cands.append(_cand(tx, n, n, s + m.start("n"), s + m.end(), rank=rank))
-    return _choose("billing_dispute_window_days", cands)
+            n = to_int(m.group("n"))
+            cands.append(cand(tx, n, n, s + m.start("n"), s + m.end(), rank=rank))
+    return choose("billing_dispute_window_days", cands)
 
 
 _STATE = r"(?:[A-Z][a-zA-Z.]+)(?:\s+(?:of\s+)?[A-Z][a-zA-Z.]+){0,3}"
@@ -568,7 +392,7 @@ _STATE = r"(?:[A-Z][a-zA-Z.]+)(?:\s+(?:of\s+)?[A-Z][a-zA-Z.]+){0,3}"
 
 def _governing_law(tx: _Text) -> KeyTerm:
     cands = []
-    for s, e, chunk in _sentences(tx, r"govern|construed|laws?\s+of"):
+    for s, e, chunk in sentences(tx, r"govern|construed|laws?\s+of"):
         m = re.search(r"(?:governed|construed|interpreted|enforced)[^.;]{0,80}?laws?\s+of\s+(?:the\s+)?"
                       r"(?:(?:State|Commonwealth|Province|Republic|Kingdom)\s+of\s+)?(?P<j>%s)" % _STATE, chunk)
         if m is None:
@@ -581,8 +405,8 @@ def _governing_law(tx: _Text) -> KeyTerm:
         if j.lower() in ("the", "this", "such", "any", "applicable", "each"):
             continue
         a = s + m.start("j")
-        cands.append(_cand(tx, j, j, a, a + len(j), rank=1))
-    return _choose("governing_law", cands)
+        cands.append(cand(tx, j, j, a, a + len(j), rank=1))
+    return choose("governing_law", cands)
 
 
 _PLACE = r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3}(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?"
@@ -592,12 +416,12 @@ _COURTS = re.compile(r"(?P<v>(?:(?:state|federal)\s+(?:and|or)\s+(?:state|federa
 
 def _forum(tx: _Text) -> KeyTerm:
     cands = []
-    for s, e, chunk in _sentences(tx, r"court|venue|jurisdiction|arbitrat"):
+    for s, e, chunk in sentences(tx, r"court|venue|jurisdiction|arbitrat"):
         m = _COURTS.search(chunk)
         if m and re.search(r"exclusive|jurisdiction|venue|submit|brought|bring\s+suit|\bsue\b", chunk, re.I):
             place = re.sub(r"\s+(?:have|has|shall|will)$", "", m.group("p")).strip(" ,.")
             v = re.sub(r"\s+", " ", chunk[m.start("v"):m.start("p") + len(place)]).strip()
-            cands.append(_cand(tx, v, f"courts of {place}", s + m.start("v"), s + m.start("v") + len(v), rank=2))
+            cands.append(cand(tx, v, f"courts of {place}", s + m.start("v"), s + m.start("v") + len(v), rank=2))
             continue
         m = re.search(r"(?P<v>(?:binding\s+|final\s+)*arbitration\b[^.;,]{0,100})", chunk, re.I)
         if m and re.search(r"(?:shall|will|must)\s+be\s+(?:resolved|settled|decided|submitted)|submit\s+"
@@ -613,9 +437,9 @@ def _forum(tx: _Text) -> KeyTerm:
             elif re.search(r"\bICC\b|International\s+Chamber", window):
                 norm += " (ICC)"
             rank = 2 if re.search(r"binding|final", v, re.I) else 1
-            cands.append(_cand(tx, v[:160], norm, s + m.start("v"), s + m.start("v") + len(v[:160]),
+            cands.append(cand(tx, v[:160], norm, s + m.start("v"), s + m.start("v") + len(v[:160]),
                                rank=rank))
-    return _choose("forum", cands)
+    return choose("forum", cands)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,193 @@
+"""Return numbers and sentences as an agreement writes them, for the key-term readers.
+
+`parse_number("thirty (30)") -> 30.0`; `NUM` matches a number as written; `TermText` splits an
+agreement into sentences and maps offsets to clauses and parts; `choose` picks a key term among
+candidates, an exhibit's value overriding the master agreement's (the other listed under
+`alternatives`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from redline.model import Agreement, KeyTerm
+
+# ---------------------------------------------------------------------------------------------
+# Numbers as written
+
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * (i + 2) for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split())}
+WORD = r"(?:%s)" % "|".join(sorted(list(_UNITS) + list(_TENS) + ["hundred", "a"], key=len,
+                                      reverse=True))
+NUM = (r"(?:\d{1,4}(?:\.\d+)?|(?:%s)(?:[\s-]+(?:and\s+)?%s)*)(?:\s*\(\s*\d{1,4}\s*\))?"
+       % (WORD, WORD))
+"""A number as written: "30", "thirty", "thirty (30)", "one hundred twenty (120)", "a"."""
+
+
+def parse_number(text: str) -> Optional[float]:
+    """Return the number written in `text` ("thirty (30)" -> 30, "one hundred" -> 100)."""
+    text = text.strip().lower()
+    paren = re.search(r"\(\s*(\d{1,4})\s*\)", text)
+    if paren:
+        return float(paren.group(1))
+    digits = re.match(r"\d{1,4}(?:\.\d+)?", text)
+    if digits:
+        return float(digits.group(0))
+    total, seen = 0, False
+    for word in re.split(r"[\s-]+", text):
+        if word in ("and", ""):
+            continue
+        if word == "a":
+            total, seen = max(total, 1), True
+        elif word in _UNITS:
+            total, seen = total + _UNITS[word], True
+        elif word in _TENS:
+            total, seen = total + _TENS[word], True
+        elif word == "hundred":
+            total, seen = max(total, 1) * 100, True
+        else:
+            break
+    return float(total) if seen else None
+
+
+def to_int(text: str) -> Optional[int]:
+    n = parse_number(text)
+    return int(n) if n is not None else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences and where they lie
+
+_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(“\"•●])|(?<=;)\s+|\n\s*\n|"
+                       r"\n(?=\s*(?:\(?[a-z0-9]{1,4}[.)]|[A-Z]{3,}))")
+
+
+class TermText:
+    """The agreement's text split into sentences, and the map from offsets to clauses and parts."""
+
+    def __init__(self, agreement: Agreement, topics: Mapping[str, Sequence]):
+        self.agreement = agreement
+        self.text = agreement.text
+        self.topics = topics or {}
+        self.sentences: List[Tuple[int, int]] = []
+        pos = 0
+        for m in _SENT_END.finditer(self.text):
+            if m.start() > pos:
+                self.sentences.append((pos, m.start()))
+            pos = m.end()
+        if pos < len(self.text):
+            self.sentences.append((pos, len(self.text)))
+        self._starts = [c.start for c in agreement.clauses]
+        parts = sorted(agreement.parts, key=lambda p: p.start)
+        self._parts = parts
+        self._part_starts = [p.start for p in parts]
+        self._redact = sorted(agreement.redactions)
+
+    def clause_at(self, offset: int):
+        """Return the deepest clause whose span holds `offset`, or None."""
+        best = None
+        i = bisect.bisect_right(self._starts, offset) - 1
+        while i >= 0:
+            c = self.agreement.clauses[i]
+            if c.start <= offset < c.end and (best is None or c.level > best.level):
+                best = c
+                if not c.children:
+                    break
+            if best is not None and c.level <= 1:
+                break
+            i -= 1
+        return best
+
+    def part_kind(self, offset: int) -> Tuple[int, str]:
+        """Return (order, kind) of the part holding `offset`."""
+        i = bisect.bisect_right(self._part_starts, offset) - 1
+        if 0 <= i < len(self._parts):
+            return i, self._parts[i].kind
+        return 0, "main"
+
+    def topic_ids(self, clause) -> Tuple[str, ...]:
+        if clause is None:
+            return ()
+        ids = [t.id for t in self.topics.get(clause.id, ())]
+        node = clause
+        while node.parent and len(ids) < 8:
+            node = self.agreement.clause(node.parent)
+            ids += [t.id for t in self.topics.get(node.id, ())]
+        return tuple(ids)
+
+    def heading_words(self, clause) -> str:
+        words = []
+        node = clause
+        while node is not None:
+            if node.heading:
+                words.append(node.heading.lower())
+            node = self.agreement.clause(node.parent) if node.parent else None
+        return " ".join(words)
+
+
+class Cand:
+    __slots__ = ("value", "normalized", "start", "end", "clause", "order", "kind", "rank")
+
+    def __init__(self, value, normalized, start, end, clause, order, kind, rank=0):
+        self.value, self.normalized, self.start, self.end = value, normalized, start, end
+        self.clause, self.order, self.kind, self.rank = clause, order, kind, rank
+
+
+EXHIBIT_KINDS = ("exhibit", "schedule", "attachment", "sow", "appendix")
+
+
+def cand(tx: TermText, value, normalized, start, end, rank=0) -> Cand:
+    clause = tx.clause_at(start)
+    order, kind = tx.part_kind(start)
+    return Cand(value, normalized, start, end, clause.id if clause else None, order, kind, rank)
+
+
+def term(name: str, c: Cand, alternatives: Iterable[Cand] = ()) -> KeyTerm:
+    alts = tuple(KeyTerm(name=name, value=a.value, normalized=a.normalized, clause=a.clause,
+                         start=a.start, end=a.end) for a in alternatives)
+    return KeyTerm(name=name, value=c.value, normalized=c.normalized, clause=c.clause,
+                   start=c.start, end=c.end, alternatives=alts)
+
+
+def choose(name: str, cands: List[Cand], *, pick=None) -> KeyTerm:
+    """Return the key term from `cands`: an exhibit's value overrides the master's."""
+    if not cands:
+        return KeyTerm(name=name, value=None)
+    pick = pick or (lambda group: sorted(group, key=lambda c: (-c.rank, c.start))[0])
+    exhibit = [c for c in cands if c.kind in EXHIBIT_KINDS and c.order > 0]
+    master = [c for c in cands if c not in exhibit]
+    if exhibit and master:
+        best = pick(exhibit)
+        others = [pick(master)]
+    else:
+        best = pick(cands)
+        others = []
+    seen = {value_key(best.normalized if best.normalized is not None else best.value)}
+    alts = []
+    for c in others + [c for c in cands if c is not best]:
+        k = value_key(c.normalized if c.normalized is not None else c.value)
+        if k not in seen:
+            seen.add(k)
+            alts.append(c)
+    return term(name, best, alts[:4])
+
+
+def value_key(value) -> str:
+    return re.sub(r"\s+", " ", str(value)).strip().lower()
+
+
+def sentences(tx: TermText, must: str, *, avoid: Optional[str] = None):
+    """Yield (start, end, text) of sentences matching the regex `must` and not `avoid`."""
+    need = re.compile(must, re.I)
+    bad = re.compile(avoid, re.I) if avoid else None
+    for s, e in tx.sentences:
+        chunk = tx.text[s:e]
+        if need.search(chunk) and not (bad and bad.search(chunk)):
+            yield s, e, chunk
+
+
