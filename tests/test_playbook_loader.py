@@ -139,3 +139,17 @@ def test_review_sections_go_to_rules_loader(tmp_path, monkeypatch):
     assert isinstance(seen["node"], LineDict) and seen["node"].key_lines["review"] == 10
     assert book.positions == {"alpha": "We want it."}
     assert book.rules == ("r1",) and book.required == ("alpha",)
+
+
+def test_exclusive_flag_and_decisive_phrases(tmp_path):
+    text = GOOD.replace("    evidence: [c]", "    evidence: ['!decisive words', c]\n    exclusive: true")
+    book = load_playbook(_write(tmp_path, text))
+    assert book.topic("alpha").exclusive is True and book.topic("beta").exclusive is False
+    assert book.topic("alpha").evidence == ("!decisive words", "c")
+    bad = GOOD.replace("    evidence: [c]", "    evidence: [c]\n    exclusive: maybe")
+    with pytest.raises(PlaybookError) as err:
+        load_playbook(_write(tmp_path, bad))
+    assert err.value.line == 8 and "true or false" in str(err.value)
+    default = load_playbook()
+    assert default.topic("definitions").exclusive
+    assert any(e.startswith("!") for t in default.topics for e in t.evidence)
