@@ -461,3 +461,30 @@ def test_real_review_findings(tmp_path, name):
         if f.apply != "comment" and f.proposal and not any(fid == s for s, _ in report.skipped):
             assert norm(ooxml.clean_text(f.proposal, keep_length=True)) in accepted, fid
     assert report.comments == view.counts["comments"]
+
+
+def test_track_changes_on_in_the_redline_off_in_the_clean_copy(redlines):
+    import zipfile
+
+    _agreement, _findings, out, _report = redlines["velvetel-msa.txt"]
+    assert b"<w:trackRevisions/>" in zipfile.ZipFile(out).read("word/settings.xml")
+    assert b"trackRevisions" not in zipfile.ZipFile(clean_path(out)).read("word/settings.xml")
+
+
+def test_missing_clause_without_anchor_goes_into_the_main_part(tmp_path):
+    agreement = api.read_agreement(SAMPLES / "centurylink-bozeman-msa.txt")
+    mains = [p for p in agreement.parts if p.kind == "main"]
+    later = [p for p in agreement.parts if mains and p.start >= mains[0].end]
+    if not mains or not later:
+        pytest.skip("the segmenter found no main part followed by another part")
+    f = _finding(1, None, None, "", proposal="Zebra clause text for the test.", replace_="insert")
+    out = tmp_path / "m.docx"
+    write_redline(_analysis(agreement, [f]), out)
+    from redline.spans import quote
+
+    accepted = norm(read_docx(out).accepted)
+    at = accepted.index("Zebra clause text")
+    last_main = [c for c in agreement.clauses if c.part == mains[0].id][-1]
+    first_later = next(c for c in agreement.clauses if c.part == later[0].id)
+    assert norm(quote(agreement, last_main.start, last_main.end)) in accepted[:at]
+    assert norm(quote(agreement, first_later.start, first_later.end)) in accepted[at:]

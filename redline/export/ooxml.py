@@ -55,6 +55,8 @@ API (all functions take a `Tracker`: author, date and the id allocator):
 * ``add_comment(tr, doc, first, last, text, initials="")`` -- a python-docx 1.2 comment (its
   part and relationship) whose id comes from the allocator, anchored from element ``first``
   to ``last`` (runs or change wrappers, possibly in different paragraphs).
+* ``set_track_revisions(doc, on)`` -- Word's Track Changes switch in settings.xml (schema order).
+* ``separate_bookmark_ids(tr, body)`` -- renumber a vendor's bookmarks that share an id with a comment.
 * ``accept_all(root)`` -- accept every tracked change under ``root`` in place; returns how many
   changes there were. ``count_changes(root)`` counts without changing.
 """
@@ -455,6 +457,15 @@ def _wrap(tr: Tracker, runs: List, tag: str) -> List:
     return wrappers
 
 
+def _format_source(spans, pos: int):
+    """Return the w:rPr an insertion at `pos` should wear: the text run before it, else after."""
+    before = [r for s, e, r in spans if e <= pos and e > s]
+    after = [r for s, e, r in spans if s >= pos and e > s]
+    for r in (before[-1:] + after[:1]):
+        return r.find(qn("w:rPr"))
+    return None
+
+
 def apply_ops(tr: Tracker, p, ops: Sequence) -> Dict[object, List]:
     """Apply diff ops to paragraph `p` as tracked changes; return {tag: [first, last]} elements.
 
@@ -485,12 +496,7 @@ def apply_ops(tr: Tracker, p, ops: Sequence) -> Dict[object, List]:
     si = 0
     for op, text, tag in norm:
         if op == 1:
-            rpr = None
-            ref = cursor if cursor is not None else (spans[0][2] if spans else None)
-            if ref is not None:
-                src = ref if ref.tag == qn("w:r") else next(iter(ref.iter(qn("w:r"))), None)
-                if src is not None and src.find(qn("w:rPr")) is not None:
-                    rpr = src.find(qn("w:rPr"))
+            rpr = _format_source(spans, pos)
             w = tr.change("w:ins")
             w.append(make_run(text.replace("\n", " "), rpr))
             if cursor is not None:
@@ -722,6 +728,43 @@ def separate_bookmark_ids(tr: Tracker, root) -> int:
         elif pending.get(old):
             el.set(key, pending[old].pop(0))
     return changed
+
+
+_AFTER_TRACK_REVISIONS = (
+    "doNotTrackMoves doNotTrackFormatting documentProtection autoFormatOverride styleLockTheme "
+    "styleLockQFSet defaultTabStop autoHyphenation consecutiveHyphenLimit hyphenationZone "
+    "doNotHyphenateCaps showEnvelope summaryLength clickAndTypeStyle defaultTableStyle "
+    "evenAndOddHeaders bookFoldRevPrinting bookFoldPrinting bookFoldPrintingSheets "
+    "drawingGridHorizontalSpacing drawingGridVerticalSpacing displayHorizontalDrawingGridEvery "
+    "displayVerticalDrawingGridEvery doNotUseMarginsForDrawingGridOrigin "
+    "drawingGridHorizontalOrigin drawingGridVerticalOrigin doNotShadeFormData "
+    "noPunctuationKerning characterSpacingControl printTwoOnOne strictFirstAndLastChars "
+    "noLineBreaksAfter noLineBreaksBefore savePreviewPicture doNotValidateAgainstSchema "
+    "saveInvalidXml ignoreMixedContent alwaysShowPlaceholderText doNotDemarcateInvalidXml "
+    "saveXmlDataOnly useXSLTWhenSaving saveThroughXslt showXMLTags alwaysMergeEmptyNamespace "
+    "updateFields hdrShapeDefaults footnotePr endnotePr compat docVars rsids mathPr "
+    "attachedSchema themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats "
+    "doNotAutoCompressPictures forceUpgrade captions readModeInkLockDown smartTagType "
+    "schemaLibrary shapeDefaults doNotEmbedSmartTags decimalSymbol listSeparator").split()
+
+
+def set_track_revisions(document, on: bool = True) -> None:
+    """Turn Word's Track Changes on (or off) in the document's settings, in schema order."""
+    settings = document.settings.element
+    existing = settings.find(qn("w:trackRevisions"))
+    if not on:
+        if existing is not None:
+            settings.remove(existing)
+        return
+    if existing is not None:
+        return
+    el = OxmlElement("w:trackRevisions")
+    later = {qn("w:" + n) for n in _AFTER_TRACK_REVISIONS}
+    for child in settings:
+        if child.tag in later:
+            child.addprevious(el)
+            return
+    settings.append(el)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -485,9 +485,12 @@ def build(item: model.AgreementAnalysis, *, author: str = DEFAULT_AUTHOR, only=N
     by_anchor: Dict[int, List] = {}
     for f, text in inserts:
         anchor_index = len(layout.paragraphs) - 1
-        if f.insert_after:
+        main = [c for c in agreement.clauses
+                if any(p.id == c.part and p.kind == "main" for p in agreement.parts)]
+        target = f.insert_after or (main[-1].id if main else None)
+        if target:
             try:
-                c = agreement.clause(f.insert_after)
+                c = agreement.clause(target)
                 last = c.end - 1
                 while last > c.start and agreement.text[last].isspace():
                     last -= 1
@@ -512,6 +515,7 @@ def build(item: model.AgreementAnalysis, *, author: str = DEFAULT_AUTHOR, only=N
                 first = made[0].find(qn("w:ins"))
                 last = made[-1].findall(qn("w:ins"))[-1]
                 ooxml.add_comment(tr, doc, first, last, f.comment.strip())
+    ooxml.set_track_revisions(doc, True)  # the vendor's answer comes back tracked too
     _set_properties(doc, author)
     return doc, tr.changes, tr.comments, layout.tracked_in_input, applied, skipped
 
@@ -522,6 +526,7 @@ def _clean_copy(data: bytes) -> bytes:
 
     doc = docx.Document(io.BytesIO(data))
     ooxml.accept_all(doc.element.body)
+    ooxml.set_track_revisions(doc, False)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
