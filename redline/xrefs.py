@@ -32,6 +32,8 @@ _OTHER_DOC = (r"(?:the\s+)?(?:Agreement|Master\s+\w+\s+Agreement|MSA|General\s+T
               r"Exhibit\s+\w+|Schedule\s+\w+|Attachment\s+\w+|Appendix\s+\w+|SOW|Statement\s+of\s+Work|"
               r"Act|Code|Tariff|[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,4}\s+(?:Act|Agreement|Policy|Guide|Tariff))")
 _AFTER_OTHER = re.compile(r"^[\s,]*(?:\([^)]{0,40}\)\s*)?(?:of|in|under|to)\s+(?P<doc>" + _OTHER_DOC + r")\b")
+_LATER_OTHER = re.compile(r"^,[^.;]{0,80}?\b(?:set\s+forth|contained|described|stated)\s+(?:in|under)\s+"
+                          r"(?P<doc>the\s+(?:Agreement|Master\s+\w+\s+Agreement|MSA|General\s+Terms))\b")
 _THIS_DOC = re.compile(r"^(?:this|the\s+present)\b", re.I)
 
 
@@ -153,6 +155,8 @@ def find(agreement: Agreement) -> Tuple[XRef, ...]:
             continue
         after = text[end:end + 120]
         other = _AFTER_OTHER.match(re.sub(r"^(?:\s*(?:,|and|or)\s*" + _NUMREF + r")+", "", after))
+        if other is None:  # "Section 4.6, the Cancellation Charges set forth in the Agreement"
+            other = _LATER_OTHER.match(after)
         part = tree.part_at(start)
         if other and not _THIS_DOC.match(other.group("doc")):
             doc = other.group("doc")
