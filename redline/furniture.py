@@ -28,14 +28,15 @@ _PAGE_LINE = re.compile(
     r"^[ \t]*(?:[-–—][ \t]*)?(?:page[ \t]+)?\d{1,4}(?:[ \t]*(?:of|/)[ \t]*\d{1,4})?(?:[ \t]*[-–—])?[ \t]*$",
     re.IGNORECASE)
 # A page-number core inside a longer line: "Page 3 of 30" or a trailing/leading "Page 3".
-_PAGE_OF = re.compile(r"\bPage[ \t]+\d{1,4}[ \t]+of[ \t]+\d{1,4}\b", re.IGNORECASE)
+_PAGE_OF = re.compile(r"(?:Page|PAGE|page)[ \t]+\d{1,4}[ \t]+(?:of|OF|Of)[ \t]+\d{1,4}\b")
 _PAGE_ANY = re.compile(r"\bPage[ \t]+\d{1,4}(?:[ \t]+of[ \t]+\d{1,4})?\b", re.IGNORECASE)
 _PAGE_BREAK = re.compile(r"^[ \t]*\[?[ \t]*page[ \t]*break[ \t]*\]?[ \t]*$", re.IGNORECASE)
 _NUMBERED = re.compile(r"^[ \t]*(?:\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]?|\(?[A-Za-z]{1,4}[.)]|article\b|section\b)",
                        re.IGNORECASE)
 _SIGNATURE_WORDS = re.compile(r"signature|witness|_{3,}|\bby:|\bname:|\btitle:|\bdate:", re.IGNORECASE)
-_REDACTION = re.compile(r"\[\s*\*+\s*\]|\*{3,}")
+_REDACTION = re.compile(r"[\[*](?:(?<=\[)\s*\*+\s*\]|(?<=\*)\*\*+)")
 _DIGITS = re.compile(r"\d+")
+_BREAK = re.compile(r"[\n\r\f\v]")
 _LEAD_MARKS = re.compile(r"^[\s\[\]*•·\-–—]+")
 _TOKEN = re.compile(r"\S+")
 _TITLE_WORDS = re.compile(r"\b(?:agreement|contract|terms|schedule|exhibit|statement of work|addendum)\b",
@@ -48,18 +49,28 @@ LONG_LINE = 400
 
 
 def lines_of(text: str) -> List[Span]:
-    """Return the span of each line of `text` (line ending excluded; "\\r\\n", "\\n", "\\r", "\\f")."""
+    """Return the span of each line of `text` (line ending excluded; "\\r\\n", "\\n", "\\r", "\\f", "\\v")."""
     out: List[Span] = []
     pos = 0
-    for m in re.finditer(r"\r\n|[\n\r\f\v\x1c\x1d\x1e\x85\u2028\u2029]", text):
-        out.append((pos, m.start()))
-        pos = m.end()
+    skip = -1
+    for m in _BREAK.finditer(text):
+        i = m.start()
+        if i == skip:
+            continue
+        out.append((pos, i))
+        if text[i] == "\r" and text[i + 1:i + 2] == "\n":
+            skip = i + 1
+            pos = i + 2
+        else:
+            pos = i + 1
     out.append((pos, len(text)))
     return out
 
 
 def redactions(text: str) -> List[Span]:
     """Return the spans of redaction marks ("[*]", "[***]", "***")."""
+    if "*" not in text:
+        return []
     return [m.span() for m in _REDACTION.finditer(text)]
 
 

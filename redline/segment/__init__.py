@@ -41,8 +41,15 @@ def segment(document: Document, *, progress=None) -> Agreement:
 
     numbered_lines = {lines.starts[lines.index(c.pos)] for c in cands
                       if c.line_start and c.token is not None and c.token.family in NUMBERED}
-    numbered_doc = sum(1 for c in cands if c.line_start and c.token is not None
-                       and c.token.family in NUMBERED and c.heading(text) is not None) >= 3
+    numbered_doc = False
+    seen = 0
+    for c in cands:
+        if c.line_start and c.token is not None and c.token.family in NUMBERED \
+                and c.heading(text) is not None:
+            seen += 1
+            if seen >= 3:
+                numbered_doc = True
+                break
     line_heads = _parts.line_headings(text, line_spans, mask.covers,
                                       lambda s: s in numbered_lines)
     inline_heads = _parts.inline_headings(text, line_spans, mask.spans)
@@ -86,7 +93,7 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
                 break
             if f.kind in _FURNITURE_PAGE:
                 body = text[:f.start]
-                chars = sum(1 for ch in body if not ch.isspace())
+                chars = len("".join(body.split()))
                 chrome = sum(g.end - g.start for g in furn if g.end <= f.start)
                 if chars - chrome >= 300:
                     cover_end = f.start

@@ -24,6 +24,7 @@ u.s.c. title version rule rules step tier level form line annex chapter subsecti
 § §§ sub-section sub-sections within by from with at about approximately up over""".split())
 _CAPS_COLON = re.compile(r"^[ \t]*(?P<h>[A-Z][^\n\r:]{1,90}?)[ \t]*:(?=[ \t]|\r?\n|$)", re.MULTILINE)
 _MD = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<h>[^\n\r]*?)[ \t#]*(?=\r?\n|$)", re.MULTILINE)
+_BREAK = re.compile(r"[\n\r\f\v]")
 _LINE_PREFIX = set(" \t#*>\u00a0")
 PREV_OK = set(".:!?)]”\"\n*|•●○·▪■◦")
 
@@ -78,9 +79,17 @@ class Lines:
     def __init__(self, text: str) -> None:
         self.starts = [0]
         self.ends: List[int] = []
-        for m in re.finditer(r"\r\n|[\n\r\f\v]", text):
-            self.ends.append(m.start())
-            self.starts.append(m.end())
+        skip = -1
+        for m in _BREAK.finditer(text):
+            i = m.start()
+            if i == skip:
+                continue
+            self.ends.append(i)
+            if text[i] == "\r" and text[i + 1:i + 2] == "\n":
+                skip = i + 1
+                self.starts.append(i + 2)
+            else:
+                self.starts.append(i + 1)
         self.ends.append(len(text))
 
     def index(self, pos: int) -> int:
@@ -138,14 +147,19 @@ def find(document: Document, lines: Lines, mask: FurnitureMask) -> List[Candidat
     out: List[Candidate] = []
     for m in CANDIDATE.finditer(text):
         s = m.start()
+        body = m.end()
+        k = s - 1
+        while k >= 0 and text[k] not in "\r\n\f\v" and (text[k] in _LINE_PREFIX or text[k].isspace()):
+            k -= 1
+        line_start = k < 0 or text[k] in "\r\n\f\v"
+        if not line_start and text[body:body + 1].islower():
+            continue  # lower-case text after a number inside a line: not a clause
         if mask.at(s):
             continue
         tok = parse_match(m)
         if tok is None:
             continue
         ls, le = lines.span(s)
-        line_start = all(c in _LINE_PREFIX or (c.isspace()) for c in text[ls:s])
-        body = m.end()
         if line_start:
             pos = ls
             while pos < s and text[pos].isspace():

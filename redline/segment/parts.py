@@ -11,6 +11,7 @@ Two sources:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
@@ -23,7 +24,7 @@ _LINE_KEY_FIRST = re.compile(
     r"statement of work|sow)\b(?P<rest>.*)$", re.IGNORECASE)
 _ID = re.compile(r"^[ \t]*(?:no\.?[ \t]*)?#?[ \t]*(?:[A-Z]{1,2}|\d{1,3}(?:\.\d+)?|[IVXLC]{1,6})\b(?:[ \t]*[-–—:.)][ \t]*|[ \t]+|$)",
                  re.IGNORECASE)
-_CAPS_KEY = re.compile(r"\b" + KEYWORDS + r"\b")
+_CAPS_KEY = re.compile(r"(?=[EASO])\b" + KEYWORDS + r"\b")
 _CLEAN_CAPS = re.compile(r"^[A-Z0-9&/\-–’'®#:()]*[A-Z][A-Z0-9&/\-–’'®#:()]*$")
 _VERB = re.compile(r"\b(?:SHALL|WILL|MAY|MUST|IS|ARE|HAS|HAVE|BE|NOT|AND/OR)\b|\b(?:shall|will|may|must|is|are)\b")
 _TOKEN = re.compile(r"\S+")
@@ -126,7 +127,6 @@ def inline_headings(text: str, long_lines: Iterable[Span], furniture: Sequence[S
     """Return runs of capitals naming an exhibit/schedule/attachment inside long lines."""
     out: List[PartHead] = []
     fstarts = [f[0] for f in furniture]
-    import bisect
 
     def furn_at(pos: int) -> Optional[Span]:
         k = bisect.bisect_right(fstarts, pos) - 1
@@ -134,9 +134,15 @@ def inline_headings(text: str, long_lines: Iterable[Span], furniture: Sequence[S
             return furniture[k]
         return None
 
-    for ls, le in long_lines:
-        last_end = -1
-        for m in _CAPS_KEY.finditer(text, ls, le):
+    spans = list(long_lines)
+    line_starts = [a for a, _ in spans]
+    last_end = -1
+    for m in _CAPS_KEY.finditer(text):
+        li = bisect.bisect_right(line_starts, m.start()) - 1
+        if li < 0 or not (spans[li][0] <= m.start() < spans[li][1]):
+            continue
+        ls, le = spans[li]
+        if True:
             if m.start() < last_end:
                 continue
             # the keyword must be a clean token of its own
