@@ -81,9 +81,9 @@ def _pick(parties) -> Tuple[Optional[Tuple[str, tuple]], Optional[Tuple[str, tup
             provider = (name, aliases)
     unassigned = [p for p in parties if p is not customer and p is not provider and _role(p[1]) is None]
     if provider is None and unassigned:
-        provider = unassigned[0]
-    if customer is None and len(unassigned) > 1:
-        customer = unassigned[1]
+        provider = unassigned.pop(0)
+    if customer is None and unassigned:
+        customer = unassigned[0]
     return provider, customer
 
 
