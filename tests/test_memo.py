@@ -11,6 +11,8 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from docx_reader import read_docx
+from lxml import etree
 
 from redline import api, spans
 from redline.errors import OutputError
@@ -22,6 +24,13 @@ from redline.playbook import load_playbook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
 H1 = ["Executive summary", "Heat map", "Key terms", "Issues by agreement"]
+# Orders from the WordprocessingML schema (ECMA-376 Part 1, CT_TblPr and CT_Settings).
+SCHEMA_TBLPR = (("tblStyle", "tblW"), ("tblW", "jc"), ("jc", "tblBorders"), ("tblW", "tblBorders"),
+                ("tblBorders", "tblLayout"), ("tblW", "tblLayout"), ("tblLayout", "tblCellMar"),
+                ("tblCellMar", "tblLook"), ("tblLayout", "tblLook"))
+SCHEMA_SETTINGS = (("zoom", "updateFields"), ("defaultTabStop", "updateFields"),
+                   ("updateFields", "compat"), ("updateFields", "rsids"),
+                   ("updateFields", "themeFontLang"), ("updateFields", "decimalSymbol"))
 
 
 def flat(text: str) -> str:
@@ -169,6 +178,15 @@ def check_memo(path: Path, an, book):
     settings = document.settings.element.find(qn("w:updateFields"))
     assert settings is not None and settings.get(qn("w:val")) == "true"
     assert "PAGE" in instr_texts(document.sections[0].footer._element).split()
+    # Sound OOXML: unique bookmark ids, and children where the schema puts them.
+    assert not read_docx(str(path)).problems
+    for parent, pairs in ((body.iter(qn("w:tblPr")), SCHEMA_TBLPR),
+                          ([document.settings.element], SCHEMA_SETTINGS)):
+        for el in parent:
+            tags = [etree.QName(c).localname for c in el]
+            for a, b in pairs:
+                if a in tags and b in tags:
+                    assert tags.index(a) < tags.index(b), (a, b)
     # Every table fits the page, has fixed columns and repeats its header row.
     for table in document.tables:
         grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
@@ -211,18 +229,27 @@ def check_memo(path: Path, an, book):
         for piece in quote_pieces(q):
             assert any(piece in t for t in texts), piece[:80]
     shown_quotes = " ".join(flat(q) for q in quotes)
+    rules = set()
     for i, item in enumerate(an.agreements):
+        by_rule = {}
         for f in item.findings:
-            if f.start is None:
+            rules.add((i, f.rule or f.id))
+            by_rule.setdefault(f.rule or f.id, []).append(f)
+        for found in by_rule.values():
+            placed = [f for f in found if f.start is not None]
+            if not placed:
                 continue
-            # The words at the finding's span, shown in the memo, are this agreement's own.
-            words = quotable(spans.quote(item.agreement, f.start, f.end))
-            for piece in quote_pieces(words):
-                assert piece in texts[i], piece[:80]
-                assert piece in shown_quotes, piece[:80]
-    # Each finding has its own heading under its agreement.
-    per_finding = [t for lvl, t in levels if lvl == 4 and re.match(r"\d+\. ", t)]
-    assert len(per_finding) == sum(len(a.findings) for a in an.agreements)
+            # The words of one of the rule's places are shown, and they are this agreement's own.
+            shown = []
+            for f in placed:
+                pieces = list(quote_pieces(quotable(spans.quote(item.agreement, f.start, f.end))))
+                for piece in pieces:
+                    assert piece in texts[i], piece[:80]
+                shown.append(all(piece in shown_quotes for piece in pieces))
+            assert any(shown), found[0].rule
+    # One entry (a numbered heading) per rule an agreement breaks.
+    per_issue = [t for lvl, t in levels if lvl == 4 and re.match(r"\d+\. ", t)]
+    assert len(per_issue) == len(rules)
     return document
 
 

@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor, Twips
 
 from redline.errors import OutputError, RedlineError
+from redline.export import memo_ooxml as ox
 from redline.export.memo_blocks import (Bullets, Heading, Memo, PageBreak, Para, Quote, Table,
                                        Toc)
 from redline.export.memo_content import build_memo
@@ -93,7 +94,7 @@ def render_docx(memo: Memo):
     _styles(doc)
     _header_footer(doc, memo.banner)
     _title_block(doc, memo)
-    marks = _Bookmarks()
+    marks = ox.Bookmarks()
     for block in memo.blocks:
         if isinstance(block, Heading):
             heading = doc.add_heading(level=min(block.level, 4))
@@ -195,29 +196,7 @@ def _left_rule(style) -> None:
     for key, val in (("w:val", "single"), ("w:sz", "12"), ("w:space", "8"), ("w:color", "9A9A9A")):
         left.set(qn(key), val)
     border.append(left)
-    ppr.append(border)
-
-
-def _field(paragraph, instr: str, shown: str, *, dirty: bool = False) -> None:
-    """Append a complex field (`instr`, showing `shown` until updated) to `paragraph`."""
-    def fld(kind: str):
-        run = paragraph.add_run()
-        char = OxmlElement("w:fldChar")
-        char.set(qn("w:fldCharType"), kind)
-        if dirty and kind == "begin":
-            char.set(qn("w:dirty"), "true")
-        run._r.append(char)
-        return run
-
-    fld("begin")
-    run = paragraph.add_run()
-    text = OxmlElement("w:instrText")
-    text.set(qn("xml:space"), "preserve")
-    text.text = f" {instr} "
-    run._r.append(text)
-    fld("separate")
-    paragraph.add_run(shown)
-    fld("end")
+    ox.put(ppr, border)
 
 
 def _header_footer(doc, banner: str) -> None:
@@ -231,9 +210,9 @@ def _header_footer(doc, banner: str) -> None:
     foot = section.footer.paragraphs[0]
     foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
     foot.add_run("Page ").font.size = Pt(9)
-    _field(foot, "PAGE", "1")
+    ox.field(foot, "PAGE", "1")
     foot.add_run(" of ").font.size = Pt(9)
-    _field(foot, "NUMPAGES", "1")
+    ox.field(foot, "NUMPAGES", "1")
     for r in foot.runs:
         r.font.size = Pt(9)
 
@@ -242,56 +221,14 @@ def _title_block(doc, memo: Memo) -> None:
     doc.add_paragraph(memo.title, style="Title")
     rows = [(label, value) for label, value in memo.meta]
     table = doc.add_table(rows=len(rows), cols=2)
-    _fix_widths(table, [int(TEXT_WIDTH_TWIPS * 0.24), TEXT_WIDTH_TWIPS - int(TEXT_WIDTH_TWIPS * 0.24)])
-    _no_borders(table)
+    ox.fix_widths(table, [int(TEXT_WIDTH_TWIPS * 0.24), TEXT_WIDTH_TWIPS - int(TEXT_WIDTH_TWIPS * 0.24)])
+    ox.no_borders(table)
     for row, (label, value) in zip(table.rows, rows):
         a, b = row.cells
         ra = a.paragraphs[0].add_run(label)
         ra.bold = True
         b.paragraphs[0].add_run(value)
     doc.add_paragraph()
-
-
-class _Bookmarks:
-    """Name each heading the table of contents lists (_Toc1, _Toc2, ...) in document order."""
-
-    def __init__(self) -> None:
-        self.n = 0
-
-    def name(self, index: int) -> str:
-        return f"_Toc{100000 + index}"
-
-    def wrap(self, paragraph, block: Heading, run) -> None:
-        self.n += 1
-        start = OxmlElement("w:bookmarkStart")
-        start.set(qn("w:id"), str(self.n))
-        start.set(qn("w:name"), self.name(self.n))
-        end = OxmlElement("w:bookmarkEnd")
-        end.set(qn("w:id"), str(self.n))
-        run._r.addprevious(start)
-        run._r.addnext(end)
-
-
-def _fld_run(parent, kind: str, *, dirty: bool = False):
-    run = OxmlElement("w:r")
-    char = OxmlElement("w:fldChar")
-    char.set(qn("w:fldCharType"), kind)
-    if dirty:
-        char.set(qn("w:dirty"), "true")
-    run.append(char)
-    parent.append(run)
-
-
-def _text_run(parent, text: str, *, instr: bool = False, tab: bool = False):
-    run = OxmlElement("w:r")
-    if tab:
-        run.append(OxmlElement("w:tab"))
-    else:
-        el = OxmlElement("w:instrText" if instr else "w:t")
-        el.set(qn("xml:space"), "preserve")
-        el.text = text
-        run.append(el)
-    parent.append(run)
 
 
 def _toc_styles(doc) -> None:
@@ -320,35 +257,32 @@ def _toc(doc, block: Toc, headings: Sequence[Heading]) -> None:
     """
     _toc_styles(doc)
     doc.add_paragraph(block.title, style="TOC Heading")
-    marks = _Bookmarks()
+    marks = ox.Bookmarks()
     if not headings:
         p = doc.add_paragraph()
-        _field(p, TOC_INSTR, "Update this field to list the sections.", dirty=True)
+        ox.field(p, TOC_INSTR, "Update this field to list the sections.", dirty=True)
         return
     last = None
     for i, heading in enumerate(headings, start=1):
         p = doc.add_paragraph(style=f"toc {heading.level}")
         el = p._p
         if i == 1:
-            _fld_run(el, "begin", dirty=True)
-            _text_run(el, f" {TOC_INSTR} ", instr=True)
-            _fld_run(el, "separate")
+            ox.fld_run(el, "begin", dirty=True)
+            ox.text_run(el, f" {TOC_INSTR} ", instr=True)
+            ox.fld_run(el, "separate")
         link = OxmlElement("w:hyperlink")
         link.set(qn("w:anchor"), marks.name(i))
         link.set(qn("w:history"), "1")
-        _text_run(link, heading.text)
+        ox.text_run(link, heading.text)
         el.append(link)
         last = el
-    _fld_run(last, "end")
+    ox.fld_run(last, "end")
 
 
 def _update_fields_on_open(doc) -> None:
-    settings = doc.settings.element
-    update = settings.find(qn("w:updateFields"))
-    if update is None:
-        update = OxmlElement("w:updateFields")
-        settings.append(update)
+    update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
+    ox.put(doc.settings.element, update)
 
 
 def _runs(paragraph, para: Para, size: Optional[float] = None) -> None:
@@ -374,79 +308,6 @@ def _quote(doc, quote: Quote) -> None:
 # Tables
 
 
-def _fix_widths(table, widths: Sequence[int]) -> None:
-    """Give `table` fixed column widths (twips): tblW, tblLayout fixed, gridCol and every tcW."""
-    table.autofit = False
-    tbl = table._tbl
-    tblpr = tbl.tblPr
-    tblw = tblpr.find(qn("w:tblW"))
-    if tblw is None:
-        tblw = OxmlElement("w:tblW")
-        tblpr.append(tblw)
-    tblw.set(qn("w:w"), str(sum(widths)))
-    tblw.set(qn("w:type"), "dxa")
-    layout = tblpr.find(qn("w:tblLayout"))
-    if layout is None:
-        layout = OxmlElement("w:tblLayout")
-        tblpr.append(layout)
-    layout.set(qn("w:type"), "fixed")
-    for col, w in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths):
-        col.set(qn("w:w"), str(w))
-    for row in table.rows:
-        for cell, w in zip(row.cells, widths):
-            cell.width = Twips(w)
-
-
-def _no_borders(table) -> None:
-    tblpr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
-    tblpr.append(borders)
-
-
-def _cell_margins(table, twips: int = 70, vertical: int = 25) -> None:
-    tblpr = table._tbl.tblPr
-    mar = OxmlElement("w:tblCellMar")
-    for edge, w in (("top", vertical), ("left", twips), ("bottom", vertical), ("right", twips)):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:w"), str(w))
-        el.set(qn("w:type"), "dxa")
-        mar.append(el)
-    tblpr.append(mar)
-
-
-def _shade(cell, fill: str) -> None:
-    tcpr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    tcpr.append(shd)
-
-
-def _row_flag(row, tag: str) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    el = OxmlElement(f"w:{tag}")
-    trpr.append(el)
-
-
-def _fill(cell, text: str, *, size: float, bold: bool = False, italic: bool = False,
-          center: bool = False) -> None:
-    p = cell.paragraphs[0]
-    p.paragraph_format.space_after = Pt(0)
-    p.paragraph_format.space_before = Pt(0)
-    p.paragraph_format.line_spacing = 1.0
-    if center:
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run(text)
-    run.font.size = Pt(size)
-    run.bold = bold or None
-    run.italic = italic or None
-
-
 def _table(doc, block: Table) -> None:
     ncols = len(block.header)
     total = int(TEXT_WIDTH_TWIPS * block.width)
@@ -457,25 +318,25 @@ def _table(doc, block: Table) -> None:
     table = doc.add_table(rows=1 + len(block.rows), cols=ncols)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    _fix_widths(table, widths)
-    _cell_margins(table, vertical=10 if block.kind == "heatmap" else 25)
+    ox.fix_widths(table, widths)
+    ox.cell_margins(table, vertical=10 if block.kind == "heatmap" else 25)
     rows = table.rows
     header = rows[0]
-    _row_flag(header, "tblHeader")
-    _row_flag(header, "cantSplit")
+    ox.row_flag(header, "tblHeader")
+    ox.row_flag(header, "cantSplit")
     for cell, text in zip(header.cells, block.header):
-        _shade(cell, HEADER_FILL)
-        _fill(cell, text, size=size, bold=True,
+        ox.shade(cell, HEADER_FILL)
+        ox.fill(cell, text, size=size, bold=True,
               center=block.kind in ("heatmap", "overview") and text != block.header[0])
     chars = sum(len(c.text) for row in block.rows for c in row)
     together = len(block.rows) <= KEEP_TOGETHER_ROWS and chars <= KEEP_TOGETHER_CHARS
     numeric = block.kind in ("heatmap", "overview")
     for r, (row, data) in enumerate(zip(rows[1:], block.rows)):
-        _row_flag(row, "cantSplit")
+        ox.row_flag(row, "cantSplit")
         for j, (cell, item) in enumerate(zip(row.cells, data)):
             if item.shade:
-                _shade(cell, SHADES.get(item.shade, "FFFFFF"))
-            _fill(cell, item.text, size=size, bold=item.bold, italic=item.italic,
+                ox.shade(cell, SHADES.get(item.shade, "FFFFFF"))
+            ox.fill(cell, item.text, size=size, bold=item.bold, italic=item.italic,
                   center=numeric and j > 0)
             if together and r < len(block.rows) - 1:
                 cell.paragraphs[0].paragraph_format.keep_with_next = True
