@@ -10,6 +10,7 @@ opens a nested list, and otherwise it is a reference, not a clause.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -52,6 +53,7 @@ class TreeBuilder:
         self.text = text
         self.caps_headings = caps_headings
         self.weak = sorted(weak_heads, key=lambda h: h.start)
+        self._weak_starts = [h.start for h in self.weak]
         self.nodes: List[Node] = []
         self.stack: List[int] = []
         self.last: Dict[tuple, int] = {}
@@ -73,15 +75,17 @@ class TreeBuilder:
         self.last_top_pos = head.start
 
     def _weak_head_before(self, pos: int) -> Optional[PartHead]:
-        best = None
         cur = self.parts[-1]
         lo = max(cur.start + 1, cur.head.end if cur.head else 0, self.last_top_pos)
-        for h in self.weak:
-            if h.start >= pos:
+        i = bisect.bisect_left(self._weak_starts, pos) - 1
+        while i >= 0:
+            h = self.weak[i]
+            if h.start < lo or pos - h.start > 3000:
                 break
-            if h.start >= lo and h.end <= pos and pos - h.end <= 1500:
-                best = h
-        return best
+            if h.end <= pos and pos - h.end <= 1500:
+                return h
+            i -= 1
+        return None
 
     # -- clauses ----------------------------------------------------------------------------
     def _push(self, cand: Candidate, family: str, value: Tuple[int, ...], norm: Optional[str],
