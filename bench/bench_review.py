@@ -160,7 +160,7 @@ def main(argv=None) -> int:
         t = template[0]["all_findings"]
         print(f"  template findings {t} vs median vendor {med:g}: ratio {t / med if med else 0:.3f} "
               f"(target <= 0.25)")
-    unseen = sorted(UNSEEN.glob("*.txt")) if UNSEEN.exists() else []
+    unseen = sorted(p for p in UNSEEN.glob("*") if p.suffix in (".txt", ".docx", ".md", ".pdf")) if UNSEEN.exists() else []
     if unseen:
         out = []
         for path in unseen:

@@ -63,9 +63,9 @@ def _defined_parties(head: str) -> List[Tuple[str, Tuple[str, ...]]]:
         name = _clean_name(m.group(1))
         if not name or name.lower() in _NOT_NAMES:
             continue
+        between = re.search(r"\b(?:between|entered\s+into|by\s+and)\b", head[max(0, m.start() - 300):m.end()], re.I)
         if _role(aliases) is None and _role([name]) is None and not (
-                _ORG.search(name) and re.search(r"\b(?:between|entered\s+into|by\s+and)\b",
-                                                head[max(0, m.start() - 300):m.end()], re.I)):
+                between and (_ORG.search(name) or all(a[:1].isupper() for a in aliases))):
             continue
         out.append((name, aliases))
     return out

@@ -138,7 +138,7 @@ def test_labels_recall_and_precision(reviewed, stem):
     assert missing == set(labels.get("missing", []))
 
 
-@pytest.mark.parametrize("path", sorted(UNSEEN.glob("*.txt")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", sorted(p for p in UNSEEN.glob("*") if p.suffix in (".txt", ".docx")), ids=lambda p: p.stem)
 def test_unseen_agreements(book, path):
     a, who, findings, verdicts, risk = _review_file(path, book)
     labels = yaml.safe_load(path.with_suffix(".yaml").read_text(encoding="utf-8"))
