@@ -132,10 +132,15 @@ def test_worker_returns_on_main_thread_and_cancel_is_not_an_error(qtbot):
     assert outcome[-1] == "ZeroDivisionError"
 
 
-def test_first_run_then_load_the_samples(window, qtbot):
+def test_first_run_then_load_the_samples_by_keyboard(window, qtbot):
+    """The main flow without a mouse: load, matrix, topic, findings, accept, undo, edit."""
+    from PySide6.QtCore import Qt
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
     assert window.stack.currentWidget() is window.empty
-    assert window.empty.samples_btn.isVisible()
-    window.empty.samples_btn.click()
+    assert window.empty.samples_btn.hasFocus()
+    qtbot.keyClick(window.empty.samples_btn, Qt.Key.Key_Space)
     assert window.wait_idle(60000)
     assert not errors(window), errors(window)
     assert window.stack.currentWidget() is window.tabs
@@ -146,6 +151,47 @@ def test_first_run_then_load_the_samples(window, qtbot):
     # loading the same files again adds nothing
     assert window.load_paths([str(p) for p in SAMPLES]) is None
     assert len(window.document.items) == len(SAMPLES)
+
+    def keys(seq: str) -> None:
+        from PySide6.QtGui import QKeySequence
+        from PySide6.QtTest import QTest
+
+        combo = QKeySequence(seq)[0]
+        target = QApplication.focusWidget() or window
+        QTest.keyClick(target, combo.key(), combo.keyboardModifiers())
+
+    from PySide6.QtWidgets import QApplication
+
+    keys("Ctrl+1")
+    assert window.tabs.currentWidget() is window.matrix
+    if window.matrix.model.rowCount():
+        table = window.matrix.table
+        table.setFocus()
+        qtbot.keyClick(table, Qt.Key.Key_Down)
+        assert table.currentIndex().isValid()
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+        assert window.tabs.currentWidget() is window.compare
+        assert window.compare.topic is not None
+    keys("Ctrl+Shift+F")
+    assert window.findings.table.hasFocus()
+    pane = window.findings
+    if pane.model.rowCount():
+        keys("F8")
+        item, f = pane.current
+        keys("Ctrl+Shift+A")
+        assert window.document.decision(item, f).state == "accept"
+        keys("Ctrl+Z")
+        assert window.document.decision(item, f).state == "open"
+        keys("Ctrl+Shift+Z")
+        assert window.document.decision(item, f).state == "accept"
+        keys("Ctrl+Shift+P")
+        assert pane.proposal.hasFocus()
+        pane.proposal.selectAll()
+        qtbot.keyClicks(pane.proposal, "our own words")
+        keys("Ctrl+Shift+E")
+        assert window.document.decision(item, f).text == "our own words"
+    keys("Ctrl+3")
+    assert window.tabs.currentWidget() is window.source
 
 
 def test_bad_file_is_reported_and_others_load(window, tmp_path):

@@ -311,6 +311,8 @@ class MainWindow(QMainWindow):
         analysis = doc.analysis
         row = self.agreements.current_row()
         self.stack.setCurrentIndex(1 if doc.items else 0)
+        if not doc.items:
+            self.empty.samples_btn.setFocus()
         if self._docks_for != bool(doc.items):  # the docks have nothing to show on the first-run page
             self._docks_for = bool(doc.items)
             self.agreements_dock.setVisible(self._docks_for)

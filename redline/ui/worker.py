@@ -180,6 +180,10 @@ class ProgressDialog(QProgressDialog):
 
     def _end(self) -> None:
         self._timer.stop()
+        was_shown = self.isVisible()
         self.reset()
         self.hide()
+        parent = self.parentWidget()
+        if was_shown and parent is not None:
+            parent.activateWindow()  # give the keyboard back to the window
         self.deleteLater()
