@@ -238,8 +238,10 @@ def _heading_hits_uncached(idx: _Index, h: str) -> Dict[str, Tuple[float, str]]:
             if score / 100 > out.get(tid, (0, ""))[0]:
                 out[tid] = (score / 100, f"heading ~ '{written}' ({int(round(score))})")
         tokens = seg.split()
-        if 1 < len(tokens) <= 3:  # "temporary suspension", "standard sla", "service fees"
-            for tok in tokens:
+        if 1 < len(tokens) <= 3 or len(tokens) <= 6:
+            # "temporary suspension", "standard sla", "service fees"; in a longer heading only
+            # its last word, the noun it is about: "velvetel ui platform maintenance"
+            for tok in (tokens if len(tokens) <= 3 else tokens[-1:]):
                 for tid, written in idx.single.get(tok, ()):
                     if 0.88 > out.get(tid, (0, ""))[0]:
                         out[tid] = (0.88, f"heading word '{written}'")
