@@ -488,3 +488,52 @@ def test_missing_clause_without_anchor_goes_into_the_main_part(tmp_path):
     first_later = next(c for c in agreement.clauses if c.part == later[0].id)
     assert norm(quote(agreement, last_main.start, last_main.end)) in accepted[:at]
     assert norm(quote(agreement, first_later.start, first_later.end)) in accepted[at:]
+
+
+# ---------------------------------------------------------------------------------------------
+# generated agreements and findings (checked with the independent reader only)
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_WORDS = ["Provider", "Customer", "shall", "may", "pay", "terminate", "notice", "thirty", "(30)",
+          "days", "fees", "liability", "limited", "to", "the", "Agreement", "Section", "4.2",
+          "$1,100", "1.5%", "per", "month", "\u00a7", "caf\u00e9", "\x01", "\u2019s", "and"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(0, 10_000))
+def test_generated_agreements(tmp_path, seed):
+    import random
+
+    rng = random.Random(seed)
+    lines = []
+    for n in range(1, rng.randint(2, 7)):
+        lines.append(f"{n}. Heading {n}. " + " ".join(rng.choice(_WORDS) for _ in range(rng.randint(3, 25))))
+        for k in range(rng.randint(0, 2)):
+            lines.append(f"{n}.{k + 1} " + " ".join(rng.choice(_WORDS) for _ in range(rng.randint(1, 20))))
+    text = ("\n" if rng.random() < 0.7 else " ").join(lines) + "\n"
+    src = tmp_path / f"g{seed}.txt"
+    src.write_text(text, encoding="utf-8")
+    agreement = api.read_agreement(src)
+    text = agreement.text
+    words = [m for m in re.finditer(r"\S+", text)]
+    findings = []
+    for i in range(rng.randint(1, 5)):
+        a = rng.randrange(len(words))
+        b = min(len(words) - 1, a + rng.randint(0, 6))
+        s, e = words[a].start(), words[b].end()
+        kind = rng.random()
+        proposal = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(1, 6)))
+        findings.append(_finding(i, s, e, text[s:e], proposal=proposal,
+                                 apply="comment" if kind < 0.2 else "change+comment"))
+    out = tmp_path / f"g{seed}.docx"
+    report = write_redline(_analysis(agreement, findings), out, force=True)
+    view = read_docx(out)
+    assert view.problems == []
+    skipped_changes = {fid for fid, _ in report.skipped}
+    applied = [f for f in findings if f.id not in skipped_changes]
+    rejected, accepted, _ = expected_texts(agreement, applied)
+    assert norm(view.rejected) == rejected
+    assert norm(view.accepted) == accepted
+    dropped = [fid for fid, why in report.skipped if "comment kept" not in why]
+    assert view.counts["comments"] == len(findings) - len(dropped)
