@@ -153,6 +153,11 @@ def test_centurylink_msa_and_its_three_exhibits():
     for p in exhibits:
         norms = [c.norm for c in top(ag, p.id)]
         assert norms[:3] == ["1", "2", "3"], p.id
+    # the signature block ends the MSA's last clause and belongs to the MSA part
+    sig = [b for b in ag.blocks if b.kind == "signature" and b.part == main.id]
+    assert len(sig) == 1 and "Authorized Signature" in ag.text[sig[0].start:sig[0].end]
+    c911 = ag.clause(f"{main.id}/9.11")
+    assert c911.end <= sig[0].start and "Authorized Signature" not in clause_text(ag, c911)
     # the running header inside clause 4.4 ("... and are 79 CENTURYLINK ... due upon ...")
     c44 = next(c for c in ag.clauses if c.id == f"{main.id}/4.4")
     inner = [f for f in ag.furniture if c44.start < f.start and f.end < c44.end]

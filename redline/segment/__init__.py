@@ -137,6 +137,15 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
     line_spans = lines.spans()
     starts_by_line = {lines.starts[lines.index(p)] for p in clause_starts}
     sig = _blocks.signatures(text, line_spans, mask.covers, lambda s: s in starts_by_line)
+    long_lines = [(s, e) for s, e in line_spans if e - s >= _furniture.LONG_LINE]
+    if long_lines:
+        bounds = sorted(clause_starts | {f.start for f in furn} | {n})
+
+        def next_boundary(pos: int) -> int:
+            import bisect
+            return bounds[bisect.bisect_left(bounds, pos)]
+
+        sig = sorted(sig + _blocks.inline_signatures(text, long_lines, next_boundary))
     tabs = _blocks.tables(text, line_spans, document)
     reds = _blocks.redaction_notes(text, line_spans, furn)
 

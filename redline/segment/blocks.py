@@ -54,6 +54,39 @@ def signatures(text: str, lines: Sequence[Span], in_furniture: Callable[[int, in
     return out
 
 
+_INLINE_SIGN = re.compile(r"Authori[sz]ed Signature|IN WITNESS WHEREOF|In Witness Whereof|"
+                          r"AUTHORI[SZ]ED SIGNATURE")
+_SENTENCE_END = re.compile(r"[.!?:;][”\"')\]]?\s")
+
+
+def inline_signatures(text: str, long_lines: Sequence[Span], next_boundary: Callable[[int], int]) -> List[Span]:
+    """Return signature blocks inside long lines (one-line extractions).
+
+    A block opens after the sentence that precedes "Authorized Signature" / "IN WITNESS WHEREOF"
+    (the parties' names in front of the signature lines belong to it) and runs to the next
+    clause, part or page furniture.
+    """
+    out: List[Span] = []
+    for ls, le in long_lines:
+        last_end = ls
+        for m in _INLINE_SIGN.finditer(text, ls, le):
+            if m.start() < last_end:
+                continue
+            lo = max(ls, m.start() - 300, last_end)
+            start = lo
+            for e in _SENTENCE_END.finditer(text, lo, m.start()):
+                start = e.end()
+            if m.group(0).upper().startswith("IN WITNESS"):
+                start = m.start()
+            end = min(next_boundary(m.end()), le, m.end() + 800)
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if end > start:
+                out.append((start, end))
+                last_end = end
+    return out
+
+
 def tables(text: str, lines: Sequence[Span], document: Document) -> List[Span]:
     """Return table blocks: pipe tables, tab-separated rows, .docx table paragraphs."""
     out: List[Span] = []
