@@ -17,7 +17,7 @@ from redline.export.memo_blocks import (BANNER, ELLIPSIS, Block, Bullets, Ctx, H
                                         PageBreak, Run, Table, TableCell, Toc, columns,
                                         count_text, para, quotable, silent, vendors)
 from redline.export.memo_issues import finding_quote, issue_sentence, issues_section
-from redline.model import AgreementAnalysis, Analysis
+from redline.model import AgreementAnalysis, Analysis, KeyTerm
 
 __all__ = ["build_memo", "BANNER", "ELLIPSIS", "quotable", "finding_quote"]
 
@@ -45,7 +45,7 @@ def build_memo(analysis: Analysis, *, matter: str = "Vendor agreement review", p
     book_file = Path(getattr(book, "path", "") or analysis.playbook_path or "").name
     meta = (
         ("Matter", matter),
-        ("Date", f"{date.day} {date:%B %Y}"),
+        ("Date", f"{date:%B} {date.day}, {date.year}"),
         ("Agreements reviewed", "; ".join(
             f"{ctx.labels[i]} ({Path(a.path).name})" for i, a in enumerate(analysis.agreements))),
         ("Playbook", f"{book_name} ({book_file})" if book_file else book_name),
@@ -94,6 +94,11 @@ def _summary(ctx: Ctx) -> List[Block]:
                          f"{len(silent(ctx, worst))}")
             out.append(para(Run("Closest to our position. ", bold=True), text + "."))
         out.append(_overview(ctx, scored))
+        spread = _spreads(ctx)
+        if spread:
+            out.append(para(Run("Where the key terms differ most. ", bold=True),
+                            "The best and the worst for us, among the vendors:"))
+            out.append(Bullets(tuple(spread)))
     for i in scored:
         item = an.agreements[i]
         top = facts.issues(item)[:3]
@@ -101,6 +106,37 @@ def _summary(ctx: Ctx) -> List[Block]:
         out.append(para(Run(ctx.labels[i], bold=True), f" — {count_text(item)}; {lead_in}"))
         if top:
             out.append(Bullets(tuple(issue_sentence(ctx, item, g) for g in top)))
+    return out
+
+
+# Day counts where more is better for the customer (+1) or fewer is (-1).
+_DAY_DIRECTION = (("payment_due_days", 1), ("billing_dispute_window_days", 1),
+                  ("termination_notice_days", -1), ("nonrenewal_notice_days", -1))
+
+
+def _spreads(ctx: Ctx) -> List[Para]:
+    """Return one sentence per day-count key term on which the vendors' values differ."""
+    an = ctx.analysis
+    labels = dict(facts.KEY_TERMS)
+    out: List[Para] = []
+    for name, direction in _DAY_DIRECTION:
+        values: Dict[int, List[str]] = {}
+        for i in vendors(ctx):
+            term = an.agreements[i].key_terms.get(name)
+            if term is None or isinstance(term.value, bool) or not isinstance(term.value, (int, float)):
+                continue
+            values.setdefault(int(term.value), []).append(ctx.labels[i])
+        if len(values) < 2:
+            continue
+        ranked = sorted(values, key=lambda v: -direction * v)
+        best, worst = ranked[0], ranked[-1]
+
+        def shown(v: int) -> str:
+            return facts.term_value(KeyTerm(name, v), name).lower()
+
+        out.append(para(Run(f"{labels[name]}: ", bold=True),
+                        f"{shown(best)} ({', '.join(values[best])}) against {shown(worst)} "
+                        f"({', '.join(values[worst])})."))
     return out
 
 
