@@ -65,6 +65,13 @@ def test_word_diff_folds_lone_spaces_between_changes():
     assert ops == [(0, "the "), (-1, "vendor shall"), (1, "customer may"), (0, " decide")]
 
 
+def test_word_diff_keeps_brackets_and_numbers_whole():
+    ops = ooxml.word_diff("pay within thirty (30) days", "pay within forty-five (45) days")
+    assert (-1, "thirty (30)") in ops and (1, "forty-five (45)") in ops
+    ops = ooxml.word_diff("interest at 1.5% per month", "interest at 1% per month")
+    assert (-1, "1.5") in ops and (1, "1") in ops
+
+
 def test_tokenize_is_lossless():
     text = "Section 4.3(a)(v): $1,100 — 99.9% uptime;\tnew\nline  end"
     assert "".join(ooxml.tokenize(text)) == text

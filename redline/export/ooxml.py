@@ -161,11 +161,12 @@ def clean_text(text: str, *, keep_length: bool = False) -> str:
     return _FORBIDDEN.sub(" " if keep_length else "", text or "")
 
 
-_TOKEN = re.compile(r"\w+(?:['\u2019\-]\w+)*|\s+|[^\w\s]", re.UNICODE)
+_TOKEN = re.compile(r"\d+(?:[.,/:]\d+)*(?![\w])|\w+(?:['\u2019\-]\w+)*|\s+|[^\w\s]", re.UNICODE)
 
 
 def tokenize(text: str) -> List[str]:
-    """Return `text` as word, whitespace-run and punctuation tokens ("".join gives it back)."""
+    """Return `text` as word, number ("1,100", "99.9", "4.2"), whitespace-run and punctuation
+    tokens ("".join gives it back)."""
     return _TOKEN.findall(text)
 
 
@@ -230,7 +231,57 @@ def _snap(ops: List[Op]) -> List[Op]:
                 out.append((op, text))
             i += 1
         ops = _merge(out)
-    return ops
+    return _merge(_balance(ops))
+
+
+_PAIRS = {"(": ")", "[": "]", "{": "}", "\u201c": "\u201d"}
+
+
+def _balance(ops: List[Op]) -> List[Op]:
+    """Move a closing (opening) bracket next to a change into it when the change opened (closed) it.
+
+    "thirty (30) days" -> "forty-five (45) days" then reads as "thirty (30)" replaced by
+    "forty-five (45)", not "thirty (30" replaced by "forty-five (45".
+    """
+    ops = list(ops)
+    for i in range(len(ops)):
+        op, text = ops[i]
+        if op != 0 or not text:
+            continue
+        # a change group ending just before this equal
+        j = i - 1
+        group = []
+        while j >= 0 and ops[j][0] != 0:
+            group.append(j)
+            j -= 1
+        if group:
+            first = text[0]
+            for opening, closing in _PAIRS.items():
+                if first == closing and all(
+                        ops[k][1].count(opening) > ops[k][1].count(closing) for k in group):
+                    for k in group:
+                        ops[k] = (ops[k][0], ops[k][1] + closing)
+                    ops[i] = (0, text[1:])
+                    text = text[1:]
+                    break
+        if not text:
+            continue
+        # a change group starting just after this equal
+        j = i + 1
+        group = []
+        while j < len(ops) and ops[j][0] != 0:
+            group.append(j)
+            j += 1
+        if group:
+            last = text[-1]
+            for opening, closing in _PAIRS.items():
+                if last == opening and all(
+                        ops[k][1].count(closing) > ops[k][1].count(opening) for k in group):
+                    for k in group:
+                        ops[k] = (ops[k][0], opening + ops[k][1])
+                    ops[i] = (0, text[:-1])
+                    break
+    return [(op, t) for op, t in ops if t]
 
 
 def _merge(ops: List[Op]) -> List[Op]:
