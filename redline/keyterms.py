@@ -112,7 +112,8 @@ def _initial_term(tx: _Text) -> KeyTerm:
             r"(?:a\s+period\s+of\s+|an?\s+(?:initial\s+)?(?:term|period)\s+of\s+)?" + _PERIOD),
         (2, r"\b" + _PERIOD + r"\s+initial\s+(?:service\s+)?term"),
         (1, r"\b(?:term|service\s+term)\s+(?:of|is)\s+" + _PERIOD),
-        (1, r"(?:lasts?|runs?|continues?)\s+for\s+(?:a\s+period\s+of\s+|an?\s+)?" + _PERIOD),
+        (1, r"(?:lasts?|runs?|continues?)\s+for\s+(?:an?\s+)?(?:(?:minimum|initial|fixed)\s+)?(?:(?:period|term)\s+"
+            r"of\s+)?" + _PERIOD),
     ]
     for s, e, chunk in sentences(tx, r"\bterm\b|\bcontinues?\s+for\b|\bperiod\s+of\b|\blasts?\s+for\b|"
                                       r"\bruns?\s+for\b",
@@ -129,6 +130,7 @@ def _initial_term(tx: _Text) -> KeyTerm:
 
 
 _AUTO = re.compile(r"(?:automatically|auto[- ])\s*renew|renew(?:s|ed)?\s+automatically|shall\s+renew|will\s+renew|"
+                   r"(?:then|thereafter)\s+continues?\s+until\s+terminated|continues?\s+thereafter\s+until\s+terminated|"
                    r"(?:continue|renew)\s+(?:on\s+a\s+)?month[- ]to[- ]month|evergreen", re.I)
 _NO_AUTO = re.compile(r"(?:shall|will|does|do)\s+not\s+(?:be\s+)?(?:automatically\s+)?renew|no\s+automatic\s+renewal|"
                       r"not\s+(?:be\s+)?renew(?:ed)?\s+automatically", re.I)
@@ -387,7 +389,7 @@ def _dispute_window(tx: _Text) -> KeyTerm:
     return choose("billing_dispute_window_days", cands)
 
 
-_STATE = r"(?:[A-Z][a-zA-Z.]+)(?:\s+(?:of\s+)?[A-Z][a-zA-Z.]+){0,3}"
+_STATE = r"(?:[A-Z][a-zA-Z.]+)(?:\s+(?:of\s+|and\s+)?[A-Z][a-zA-Z.]+){0,3}"
 
 
 def _governing_law(tx: _Text) -> KeyTerm:
@@ -400,8 +402,9 @@ def _governing_law(tx: _Text) -> KeyTerm:
                           r"[^.;]{0,80}?\bgovern" % _STATE, chunk)
         if not m:
             continue
+        j = re.sub(r"\s+and\s+([A-Z][a-z]+)(?=[\s,.;]|$)(?!\s+[A-Z])", r" & \1", m.group("j"))  # England and Wales
         j = re.split(r"\s+(?:without|and|excluding|including|applicable|as|in|U\.S\.A|USA|United\s+States)\b",
-                     m.group("j"))[0].rstrip(".,")
+                     j)[0].rstrip(".,").replace(" & ", " and ")
         if j.lower() in ("the", "this", "such", "any", "applicable", "each"):
             continue
         a = s + m.start("j")
@@ -409,7 +412,7 @@ def _governing_law(tx: _Text) -> KeyTerm:
     return choose("governing_law", cands)
 
 
-_PLACE = r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3}(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?"
+_PLACE = r"[A-Z][\w.]*(?:\s+(?:and\s+)?[A-Z][\w.]*){0,3}(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?"
 _COURTS = re.compile(r"(?P<v>(?:(?:state|federal)\s+(?:and|or)\s+(?:state|federal)\s+|federal\s+|state\s+)?courts?\s+"
                      r"(?:located\s+|sitting\s+)?(?:in|of|for)\s+(?:the\s+)?(?P<p>" + _PLACE + r"))")
 
