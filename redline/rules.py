@@ -6,7 +6,8 @@ test on the figure the words carry (interest above 1% a month, fewer than 30 day
 12 months of fees), and `unless` words that neutralise it (mutual wording, a carve-out).
 Regular expressions may use three placeholders, expanded per agreement from its parties:
 `{provider}` and `{customer}` (any word naming that party) and `{party}` (either, captured so
-the rule can tell whose right it is). Every expression is checked at load time: it must
+the rule can tell whose right it is); and `{may}`, any wording of a permission ("may", "is
+entitled to", "reserves the right to", with "at any time", "in its sole discretion", ...). Every expression is checked at load time: it must
 compile and must not be able to backtrack without bound (a repeated group that itself repeats
 or whose alternatives overlap is refused). Matching only ever sees clause-sized windows.
 """
@@ -38,6 +39,16 @@ MAX_WINDOW = 2000
 """The most text one regular expression ever sees at once (a clause-sized window)."""
 
 PLACEHOLDERS = ("{provider}", "{customer}", "{party}")
+MAY = (r"(?:may|can|(?:is|are|shall\s+be|will\s+be)\s+entitled\s+to|(?:has|have|shall\s+have|will\s+have)"
+       r"\s+the\s+right\s+to|(?:reserves?|retains?)\s+(?:as\s+)?the\s+right(?:\s+to)?)"
+       r"(?:\s*(?:,\s*)?(?:and\s+)?(?:a(?:lso|t\s+any\s+time|t\s+its\s+(?:sole\s+|absolute\s+)?(?:option|discretion))"
+       r"|f(?:urther|rom\s+time\s+to\s+time)|i(?:mmediately|n\s+its\s+(?:sole\s+|absolute\s+)?"
+       r"(?:discretion|judgment))|w(?:ithout\s+(?:prior\s+)?notice|ithout\s+liability)|u(?:pon\s+notice)"
+       r"|o(?:n\s+notice))){0,3}\s*(?:,\s*)?(?:and\s+)?(?:to\s+)?")
+"""`{may}`: a permission ("may", "is entitled to", "reserves the right to") with up to three
+adverbials ("at any time", "in its sole discretion", "without notice", ...). A built-in expression:
+each repetition starts with a different letter, so it cannot backtrack without bound; the
+load-time check therefore sees it as a plain word."""
 
 # ---------------------------------------------------------------------------------------------
 # Compiled values
@@ -186,6 +197,7 @@ def _choice(node, key, path, choices, default) -> str:
 
 
 def _expand_for_check(pattern: str) -> str:
+    pattern = pattern.replace("{may}", "(?:may)")
     for ph in PLACEHOLDERS:
         pattern = pattern.replace(ph, "(?:Party)")
     return pattern
@@ -490,7 +502,8 @@ class Compiled:
         """Return `source` compiled (case-insensitive) with the party placeholders expanded."""
         hit = self._cache.get(source)
         if hit is None:
-            expanded = source.replace("{provider}", self._alt(self.provider))
+            expanded = source.replace("{may}", MAY)
+            expanded = expanded.replace("{provider}", self._alt(self.provider))
             expanded = expanded.replace("{customer}", self._alt(self.customer))
             expanded = expanded.replace("{party}", "(?P<actor>" + self._alt(self.provider + self.customer) + ")")
             hit = re.compile(expanded, re.IGNORECASE)
@@ -663,6 +676,7 @@ def literals(pattern: str) -> Tuple[str, ...]:
     hit = _LITERALS.get(pattern)
     if hit is None:
         probe = pattern
+        probe = probe.replace("{may}", r"(?:\w+)")
         for ph in PLACEHOLDERS:
             probe = probe.replace(ph, r"(?:\w+)")
         try:
