@@ -67,6 +67,21 @@ def find(text: str, body: int, line_end: int, *, line_start: bool, item: bool = 
     n = len(text)
     if body >= n:
         return None
+    # a separator after the number: "Article 1 - Definitions", "Section 2: Fees"
+    if text[body] in "-–—:" and body + 1 < n and text[body + 1] in " \t":
+        body = _skip_ws(text, body + 1, line_end if line_end > body else n)
+    # 0. A bold or underlined heading in Markdown: "1. **Definitions.** ..."
+    if text.startswith(("**", "__"), body):
+        marker = text[body:body + 2]
+        close = text.find(marker, body + 2, min(n, body + 160))
+        if close > body + 2 and "\n" not in text[body:close]:
+            hs = body + 2
+            e = close
+            while e > hs and text[e - 1] in " .:":
+                e -= 1
+            phrase = text[hs:e]
+            if phrase and (_titleish(phrase) or phrase.isupper()):
+                return Heading(hs, e, _skip_ws(text, close + 2, n), "bold")
     # 1. The rest of the line is a heading and the text goes on below it.
     if line_start:
         rest = text[body:line_end].rstrip()

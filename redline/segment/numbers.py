@@ -16,10 +16,12 @@ from typing import Optional, Tuple
 CANDIDATE = re.compile(
     r"(?<![^\s*#>\u00a0])"
     r"(?:"
-    r"(?P<art>(?:ARTICLE|Article|SECTION|Section)[^\S\r\n]+(?P<artn>\d{1,3}|[IVXLC]{1,7})(?P<artp>[.:]?))"
+    r"(?P<art>(?:ARTICLE|Article|SECTION|Section|§)[^\S\r\n]*(?<=[^\S\r\n§])"
+    r"(?P<artn>\d{1,3}(?:\.\d{1,3}){0,6}|[IVXLC]{1,7})(?P<artp>[.:]?))"
     r"|(?P<dec>\d{1,3}(?:\.\d{1,3}){0,7})(?:\.(?P<decl>[A-Z])(?![A-Za-z]))?(?P<decp>\.?)"
     r"|\((?P<par>[a-z]{1,4}|[A-Z]{1,4}|\d{1,3})\)"
     r"|(?P<let>[A-Za-z]|[ivxlc]{2,6}|[IVXLC]{2,6})\."
+    r"|(?P<pc>\d{1,3}|[a-z]|[ivx]{2,5}|[A-Z])\)"
     r")"
     r"(?P<bold>\*\*|__)?"
     r"(?P<gap>[^\S\r\n]+(?=\S)|[^\S\r\n]*(?=[\r\n]|$))"
@@ -87,13 +89,23 @@ class Token:
 def parse_match(m: "re.Match[str]") -> Optional[Token]:
     """Return the `Token` of a `CANDIDATE` match, or None if it is not a clause number."""
     g = m.groupdict()
-    if g["art"]:
+    if g.get("art"):
         n = g["artn"]
+        if "." in n:
+            # "Section 1.01": a numbered section written with its label
+            parts = [int(x) for x in n.split(".")]
+            zero = False
+            while len(parts) > 1 and parts[-1] == 0:
+                parts.pop()
+                zero = True
+            if parts[0] == 0:
+                return None
+            return Token("dec", tuple(parts), g["art"], ".".join(str(x) for x in parts), zero=zero)
         val = int(n) if n.isdigit() else roman_value(n)
         if not val:
             return None
         return Token("art", (val,), g["art"], str(val))
-    if g["dec"]:
+    if g.get("dec"):
         parts = [int(x) for x in g["dec"].split(".")]
         zero = False
         while len(parts) > 1 and parts[-1] == 0:
@@ -107,15 +119,20 @@ def parse_match(m: "re.Match[str]") -> Optional[Token]:
             return Token("dec", tuple(parts) + (v,), raw,
                          ".".join(str(x) for x in parts) + "." + g["decl"])
         return Token("dec", tuple(parts), raw, ".".join(str(x) for x in parts), zero=zero)
-    if g["par"]:
+    if g.get("par"):
         s = g["par"]
         raw = f"({s})"
         if s.isdigit():
             return Token("pd", (int(s),), raw, s)
         return _letters(s, raw, "p")
-    if g["let"]:
+    if g.get("let"):
         s = g["let"]
         return _letters(s, s + ".", "l")
+    if g.get("pc"):
+        s = g["pc"]
+        if s.isdigit():
+            return Token("cd", (int(s),), s + ")", s)
+        return _letters(s, s + ")", "c")
     return None
 
 

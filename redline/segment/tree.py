@@ -17,6 +17,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from redline.segment.candidates import Candidate
 from redline.segment.headings import Heading
+from redline.segment.numbers import Token
 from redline.segment.parts import PartHead
 
 NUMBERED = ("dec", "art")
@@ -127,6 +128,17 @@ class TreeBuilder:
         tok = cand.token
         if tok is None:
             return
+        if tok.family in ("lL", "lR", "pR") and (cand.line_start or cand.auto):
+            # "I. DEFINITIONS", "II. SERVICES": roman top-level sections, read as articles
+            roman = tok if tok.family in ("lR", "pR") else (
+                Token(tok.alt[0], tok.alt[1], tok.raw, tok.norm) if tok.alt else None)
+            if roman is not None and all(self.nodes[k].family in ("md", "caps", "art")
+                                         for k in self.stack[:1]) \
+                    and cand.heading(self.text) is not None \
+                    and (roman.value[0] == 1 or self.last.get((self._scope_pos(), ()), 0) == roman.value[0] - 1):
+                cand.token = Token("art", roman.value, tok.raw, str(roman.value[0]))
+                self._add_decimal(cand)
+                return
         if tok.family in NUMBERED:
             self._add_decimal(cand)
         else:
@@ -236,6 +248,10 @@ class TreeBuilder:
         self.last[key] = n
         if family == "art":
             self.last[(scope, ())] = n
+
+    def _scope_pos(self) -> int:
+        k = self._scope_index()
+        return self.nodes[self.stack[k]].cand.pos if k is not None else -1
 
     def _scope_index(self) -> Optional[int]:
         for k in range(len(self.stack) - 1, -1, -1):
