@@ -187,6 +187,10 @@ def test_no_redline_module_imports_an_excluded_qt_module():
     ("PySide6/Qt/lib/libQt6Quick.so.6", False),
     ("PySide6/Qt6Qml.dll", False),
     ("libQt6WaylandClient.so.6", False),
+    ("PySide6/opengl32sw.dll", False),
+    ("PySide6/Qt6Widgets.dll", True),
+    ("PySide6/Qt/lib/QtQuick.framework/Versions/A/QtQuick", False),
+    ("PySide6/Qt/lib/QtWidgets.framework/Versions/A/QtWidgets", True),
     ("redline/schema/analysis.schema.json", True),
     ("resources/samples/velvetel-msa.txt", True),
 ])
@@ -241,7 +245,7 @@ def test_desktop_entry_is_valid():
 
 
 def test_build_scripts_are_valid_bash():
-    for script in ("build.sh", "ci-check.sh"):
+    for script in ("build.sh", "ci-check.sh", "bench-startup.sh", "macos/build-dmg.sh"):
         result = subprocess.run(["bash", "-n", str(PACKAGING / script)], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
 

@@ -63,6 +63,8 @@ def keep(dest: str) -> bool:
         if kind in PLUGINS_KEPT and name not in PLUGINS_KEPT[kind]:
             return False
         return name not in PLUGINS_DROPPED.get(kind, ())
+    if dest.lower().endswith("opengl32sw.dll"):  # Windows' software OpenGL: widgets never need it
+        return False
     return not _QT_LIB_DROP.search(dest)
 
 
