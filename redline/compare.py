@@ -453,6 +453,11 @@ def _gap_pairs(old: Sequence[_Block], new: Sequence[_Block], i0: int, i1: int, j
     na, nb = i1 - i0, j1 - j0
     if not na or not nb:
         return []
+    if na == nb:  # the common case: clauses edited in place; one score per pair, no search
+        diagonal = [(a, j0 + a - i0) for a in range(i0, i1)]
+        if all(fuzz.ratio(_probe(old[a].body), _probe(new[b].body), score_cutoff=SIMILAR)
+               for a, b in diagonal):
+            return diagonal
     cands: List[Tuple[float, int, int]] = []
     for a in range(i0, i1):
         centre = j0 + ((a - i0) * nb) // na if na > 1 else j0

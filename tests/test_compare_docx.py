@@ -238,3 +238,45 @@ def test_libreoffice_agrees_on_docx_pairs(docx_pairs, tmp_path, libreoffice):
         assert lo.opened, lo.error
         assert norm(lo.accepted) == norm(mine.accepted), old_d.name
         assert norm(lo.rejected) == norm(mine.rejected), old_d.name
+
+
+@pytest.mark.libreoffice
+def test_pdf_inputs_in_any_mix(docx_pairs, tmp_path, libreoffice):
+    old_d, new_d, _ot, new_t = docx_pairs[2]
+    old_pdf = libreoffice.to_pdf(old_d, tmp_path / "old.pdf")
+    out = tmp_path / "pdf-txt.docx"
+    try:
+        a = read_agreement(old_pdf)
+    except Exception as exc:  # noqa: BLE001 - the PDF reader is issue 4's
+        pytest.skip(f"redline.ingest cannot read this PDF yet: {exc}")
+    report = compare_paths(old_pdf, new_t, out, author="Counsel")
+    view = read_docx(out)
+    b = read_agreement(new_t)
+    assert view.problems == []
+    assert norm(view.rejected) == norm(joined(units(a)))
+    assert norm(view.accepted) == norm(joined(units(b)))
+    assert report.differs
+
+
+# random pairs written as .docx: NEW's own document is the output
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from test_compare import PARA_ST  # noqa: E402
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(old=st.lists(PARA_ST, min_size=1, max_size=7), new=st.lists(PARA_ST, min_size=1, max_size=7),
+       moves=st.booleans())
+def test_random_docx_pairs_round_trip(tmp_path, old, new, moves):
+    old_d, new_d = tmp_path / "o.docx", tmp_path / "n.docx"
+    write_docx([f"{k + 1}. {p}" for k, p in enumerate(old)], old_d)
+    write_docx([f"{k + 1}. {p}" for k, p in enumerate(new)], new_d)
+    a, b = docx_agreement(old_d), docx_agreement(new_d)
+    c = compare(a, b)
+    doc, stats = write_comparison(c, a, b, author="A", moves=moves)
+    assert stats["kept"]
+    view = read_docx(_save(doc))
+    assert view.problems == []
+    assert norm(view.rejected) == norm(joined(c.old_units))
+    assert norm(view.accepted) == norm(joined(c.new_units))
