@@ -138,7 +138,8 @@ _NO_AUTO = re.compile(r"(?:shall|will|does|do)\s+not\s+(?:be\s+)?(?:automaticall
 
 def _renewal(tx: _Text) -> Tuple[KeyTerm, KeyTerm]:
     auto, period = [], []
-    for s, e, chunk in sentences(tx, r"renew|month[- ]to[- ]month|evergreen|continues?\s+(?:thereafter\s+)?until\s+terminated"):
+    for s, e, chunk in sentences(tx, r"renew|month[- ]to[- ]month|evergreen|"
+                                     r"continues?\s+(?:thereafter\s+)?until\s+terminated"):
         neg = _NO_AUTO.search(chunk)
         m = neg or _AUTO.search(chunk)
         if not m:
