@@ -36,7 +36,8 @@ def segment(document: Document, *, progress=None) -> Agreement:
     mask = _candidates.FurnitureMask([(f.start, f.end) for f in furn])
     lines = _candidates.Lines(text)
     line_spans = lines.spans()
-    cands = _candidates.find(document, lines, mask)
+    toc = _candidates.toc_lines(text, lines) if len(lines.starts) > 1 else set()
+    cands = _candidates.find(document, lines, mask, toc)
     check(progress)
 
     numbered_lines = {lines.starts[lines.index(c.pos)] for c in cands
@@ -51,7 +52,7 @@ def segment(document: Document, *, progress=None) -> Agreement:
                 numbered_doc = True
                 break
     line_heads = _parts.line_headings(text, line_spans, mask.covers,
-                                      lambda s: s in numbered_lines)
+                                      lambda s: s in numbered_lines or s in toc)
     inline_heads = _parts.inline_headings(text, line_spans, mask.spans)
     strong = sorted(line_heads + [h for h in inline_heads if h.strong and not h.in_furniture],
                     key=lambda h: h.start)

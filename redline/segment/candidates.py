@@ -25,6 +25,10 @@ u.s.c. title version rule rules step tier level form line annex chapter subsecti
 _CAPS_COLON = re.compile(r"^[ \t]*(?P<h>[A-Z][^\n\r:]{1,90}?)[ \t]*:(?=[ \t]|\r?\n|$)", re.MULTILINE)
 _MD = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<h>[^\n\r]*?)[ \t#]*(?=\r?\n|$)", re.MULTILINE)
 _BREAK = re.compile(r"[\n\r\f\v]")
+_TOC_ENTRY = re.compile(r"^[^\n\r]{2,120}?(?:\.{3,}|…{2,}|\t|\s{3,}|\.(?:\s?\.){2,})\s*(?:\d{1,4}|[ivxlc]{1,6})[ \t]*$",
+                        re.IGNORECASE)
+_TOC_HEAD = re.compile(r"^[ \t#*]*(?:table of contents|contents|index)[ \t*:]*$", re.IGNORECASE)
+_TOC_SHORT = re.compile(r"^[^\n\r]{2,100}?[ \t]+\d{1,4}[ \t]*$")
 _LINE_PREFIX = set(" \t#*>\u00a0")
 PREV_OK = set(".:!?)]”\"\n*|•●○·▪■◦")
 
@@ -141,10 +145,33 @@ def _prev_word(text: str, j: int) -> str:
     return text[k + 1:j + 1].lower().strip("(“\"'")
 
 
-def find(document: Document, lines: Lines, mask: FurnitureMask) -> List[Candidate]:
-    """Return every clause candidate of `document`, in text order."""
+def toc_lines(text: str, lines: Lines) -> set:
+    """Return the starts of table-of-contents lines ("1. Definitions ........ 3")."""
+    out = set()
+    in_toc = False
+    for s, e in zip(lines.starts, lines.ends):
+        if e - s > 160:
+            in_toc = False
+            continue
+        line = text[s:e]
+        if _TOC_HEAD.match(line):
+            in_toc = True
+            continue
+        if _TOC_ENTRY.match(line) or (in_toc and _TOC_SHORT.match(line)):
+            out.add(s)
+        elif line.strip() and in_toc and not _TOC_SHORT.match(line):
+            # a heading line inside the contents (no page number) keeps it open only if short
+            if len(line.split()) > 10:
+                in_toc = False
+    return out
+
+
+def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[set] = None) -> List[Candidate]:
+    """Return every clause candidate of `document`, in text order (contents lines `toc` skipped)."""
     text = document.text
     out: List[Candidate] = []
+    if toc is None:
+        toc = toc_lines(text, lines) if len(lines.starts) > 1 else set()
     for m in CANDIDATE.finditer(text):
         s = m.start()
         body = m.end()
@@ -160,6 +187,8 @@ def find(document: Document, lines: Lines, mask: FurnitureMask) -> List[Candidat
         if tok is None:
             continue
         ls, le = lines.span(s)
+        if ls in toc:
+            continue
         if line_start:
             pos = ls
             while pos < s and text[pos].isspace():

@@ -49,6 +49,8 @@ def _titleish(phrase: str) -> bool:
         return False
     if VERBS.search(phrase) or _ITEM.search(phrase):
         return False
+    if phrase.rstrip().endswith((";", ",")) or words[-1].lower() in ("and", "or", "and/or"):
+        return False
     last = words[-1].strip("“”\"'(),;")
     if len(words) > 1 and len(last) == 1 and last.isalpha():
         return False
@@ -106,8 +108,7 @@ def find(text: str, body: int, line_end: int, *, line_start: bool, item: bool = 
         if _titleish(phrase.strip()):
             nxt = _skip_ws(text, m.end(), n)
             ch = text[nxt:nxt + 1]
-            if not ch or ch.isupper() or ch.isdigit() or ch in "“\"(•●○·-–[" or nxt > m.end() + 1 \
-                    and "\n" in text[m.end():nxt]:
+            if not ch or not ch.islower() or nxt > m.end() + 1 and "\n" in text[m.end():nxt]:
                 e = m.start()
                 while e > body and text[e - 1].isspace():
                     e -= 1
