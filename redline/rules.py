@@ -39,7 +39,7 @@ MAX_WINDOW = 2000
 """The most text one regular expression ever sees at once (a clause-sized window)."""
 
 PLACEHOLDERS = ("{provider}", "{customer}", "{party}")
-MAY = (r"(?:may|can|(?:is|are|shall\s+be|will\s+be)\s+entitled\s+to|(?:has|have|shall\s+have|will\s+have)"
+MAY = (r"(?:may|can|(?:is|are|shall\s+be|will\s+be)\s+entitled(?:\s+to)?|(?:has|have|shall\s+have|will\s+have)"
        r"\s+the\s+right\s+to|(?:reserves?|retains?)\s+(?:as\s+)?the\s+right(?:\s+to)?)"
        r"(?:\s*(?:,\s*)?(?:and\s+)?(?:a(?:lso|t\s+any\s+time|t\s+its\s+(?:sole\s+|absolute\s+)?(?:option|discretion))"
        r"|f(?:urther|rom\s+time\s+to\s+time)|i(?:mmediately|n\s+its\s+(?:sole\s+|absolute\s+)?"
