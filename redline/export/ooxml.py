@@ -213,6 +213,21 @@ def _is_glue(text: str) -> bool:
     return text.isspace() or (len(text.strip()) <= 1 and not any(ch.isalnum() for ch in text))
 
 
+def _is_islet(text: str, ops: List[Op], i: int) -> bool:
+    """True for a word or two left standing between changes much longer than it ("for"/"or")."""
+    if len(text) > 12 or len(re.findall(r"\w+", text)) > 2:
+        return False
+
+    def group(k: int, step: int) -> int:
+        longest = 0
+        while 0 <= k < len(ops) and ops[k][0] != 0:
+            longest = max(longest, len(ops[k][1]))
+            k += step
+        return longest
+
+    return max(group(i - 1, -1), group(i + 1, 1)) >= 40
+
+
 def _snap(ops: List[Op]) -> List[Op]:
     """Fold short glue between changes into them; merge neighbours of the same kind."""
     changed = True
@@ -223,7 +238,7 @@ def _snap(ops: List[Op]) -> List[Op]:
         while i < len(ops):
             op, text = ops[i]
             if (op == 0 and 0 < i < len(ops) - 1 and ops[i - 1][0] != 0 and ops[i + 1][0] != 0
-                    and _is_glue(text)):
+                    and (_is_glue(text) or _is_islet(text, ops, i))):
                 out.append((-1, text))
                 out.append((1, text))
                 changed = True
