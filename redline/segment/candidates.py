@@ -172,6 +172,8 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
     out: List[Candidate] = []
     if toc is None:
         toc = toc_lines(text, lines) if len(lines.starts) > 1 else set()
+    # numbers inside a Word table are cell contents, not clauses
+    cells = FurnitureMask([(p.start, p.end + 1) for p in document.paragraphs if p.in_table])
     for m in CANDIDATE.finditer(text):
         s = m.start()
         body = m.end()
@@ -181,7 +183,7 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
         line_start = k < 0 or text[k] in "\r\n\f\v"
         if not line_start and text[body:body + 1].islower():
             continue  # lower-case text after a number inside a line: not a clause
-        if mask.at(s):
+        if mask.at(s) or (cells.spans and cells.at(s)):
             continue
         tok = parse_match(m)
         if tok is None:
