@@ -399,6 +399,26 @@ def _inline_headings(idx: _Index, text: str, pieces, inline) -> Dict[str, Tuple[
     return out
 
 
+_RUN_IN = re.compile(r"\s*((?:[A-Z][A-Za-z/&’'-]*\s+){1,6}?)(?=(?:The|This|These|Each|Any|All|If|Unless|"
+                     r"Customer|Provider|Supplier|Vendor|Following|In|Upon|Either|Neither|No|A|An)\s)")
+
+
+def _run_in_heading(idx: _Index, text: str, start: int, end: int) -> Dict[str, Tuple[float, str]]:
+    """Return the topics of a heading run into its first sentence ("Charges The Service is ...").
+
+    Only Title-Case words followed by a word that starts a sentence count, and only when they are
+    exactly a topic's name or synonym (a little less sure than a real heading).
+    """
+    m = _RUN_IN.match(text, start, min(end, start + 120))
+    if not m:
+        return {}
+    phrase = _norm(m.group(1))
+    owners = idx.exact.get(phrase)
+    if not owners:
+        return {}
+    return {tid: (0.85, f"heading run into the text ~ '{written}'") for tid, written in owners}
+
+
 def _names_a_service(heading: str) -> bool:
     """True for a short heading naming an offering: "Monitoring Services", "Velvetel Mobile Service"."""
     words = _norm(heading).split()
@@ -418,6 +438,8 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
     for clause in agreement.clauses:  # document order: parents before children
         heading = _heading(agreement, clause)
         head = _heading_hits(idx, heading)
+        if not heading and not clause.heading:
+            head = _run_in_heading(idx, text, clause.body_start, clause.end)
         heading_of[clause.id] = head
         pieces = own_pieces(agreement, clause)
         n_words = sum(text.count(" ", a, b) + text.count("\n", a, b) for a, b in pieces)
