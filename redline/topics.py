@@ -1,19 +1,25 @@
 """Return the topics of every clause, best first, each with a score and the evidence that gave it.
 
 `classify(agreement, playbook) -> {clause_id: (TopicHit, ...)}`. The taxonomy is data: each
-playbook topic has a display name, `synonyms` (heading words) and `evidence` (body phrases),
-and optionally `exclude` (words that argue against it). Three signals, all explainable:
+playbook topic has a display name, `synonyms` (heading words) and `evidence` (body phrases), and
+optionally `exclude` (words that argue against it) and `exclusive` (a clause headed so, e.g. a
+definitions list, addresses nothing else). The signals, all explainable:
 
-- heading: the clause's heading (or, failing one, a short title-like first sentence), split at
-  ";", ",", "and", "&", "/", is compared with every name and synonym (rapidfuzz ratio); a score of
-  85 or more, or a multi-word synonym contained in the heading, is a hit:
-  "heading ~ 'Limitation of Liability' (96)".
+- heading: the clause's heading (or a short title-like first sentence, or Title-Case words run
+  into the first sentence: "Charges The Service is ..."), split at ";", ",", "and", "&", "/", is
+  compared with every name and synonym (rapidfuzz ratio, words aligned so that "rate protection"
+  is not "data protection"); 85 or more, a multi-word synonym inside the heading, or a synonym as
+  one of a short heading's words (or a long heading's last word) is a hit:
+  "heading ~ 'Limitation of Liability' (96)", "heading word 'suspension'".
+- numbered headings the segmenter left inside a clause ("Section 1.02 Acceptance ...") count
+  as headings of that clause, a little less sure: "inline heading ~ 'acceptance' (100)".
 - body: evidence phrases counted in the clause's OWN text (children and furniture left out),
   longer phrases weighing more, repeats with diminishing weight, the sum normalised by the
-  clause's length; a phrase inside a cross-reference ("... as set out in Section 4.4") counts a
-  quarter: "body: 'consequential damages' x2".
-- parent: a sub-clause with no heading of its own inherits its parent's topics, weakly:
-  "parent 7.2 'Termination'".
+  clause's length; or two phrases of a topic in one sentence; or one decisive phrase (written
+  "!phrase" in the playbook). A phrase in the same sentence as a cross-reference ("... as set out
+  in Section 4.4") counts a quarter and never alone: "body: 'consequential damages' x2".
+- parent: a sub-clause with no heading of its own inherits its parent's topics, weakly (and
+  only where its text supports them if it has a heading): "parent 7.2 'Termination'".
 
 A long clause that covers several subjects gets each one whose evidence is dense enough; a
 passing mention does not. Deterministic and offline: the same text gives the same topics.
