@@ -142,6 +142,40 @@ def find(text: str, body: int, line_end: int, *, line_start: bool, item: bool = 
                 e -= 1
             return Heading(body, e, nxt, "caps")
     # 4. Capitalised words running straight into the next clause number.
+    if item:
+        return None
+    run = _run_into_number(text, body, stop)
+    if run is not None:
+        return run
+    # 5. A few capitalised words, then the first sentence ("3.1 Term This SOW shall ...").
+    words_seen = []
+    for m in _WORD.finditer(text, body, stop):
+        tok = m.group(0)
+        if words_seen and tok in OPENERS:
+            phrase = text[body:words_seen[-1][1]]
+            if _titleish(phrase) and all(w[:1].isupper() or w.lower() in SMALL
+                                         for w in phrase.split()):
+                return Heading(body, words_seen[-1][1], m.start(), "run")
+            break
+        if len(words_seen) >= 6 or not (tok[:1].isupper() or (words_seen and tok.lower() in SMALL)) \
+                or not _PLAIN_WORD.match(tok):
+            break
+        words_seen.append(m.span())
+    return None
+
+
+OPENERS = frozenset("""The This These That Those Each Any All Unless If In Following Upon Subject
+Notwithstanding Except Where When For To With Without During After Before Such No Neither Either A
+An It We You Our Your Customer's Provider's""".split())
+_PLAIN_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9&/\-’']*$")
+_VERB_AHEAD = re.compile(r"[^\S\r\n]+(?:will|shall|may|must|agrees?|is|are|has|have|provides?|reserves)\b")
+
+
+def _next_is_verb(text: str, pos: int, stop: int) -> bool:
+    return bool(_VERB_AHEAD.match(text, pos, min(len(text), stop + 20)))
+
+
+def _run_into_number(text: str, body: int, stop: int) -> Optional[Heading]:
     pos = body
     count = 0
     for m in _WORD.finditer(text, body, stop):
