@@ -280,3 +280,36 @@ def test_random_docx_pairs_round_trip(tmp_path, old, new, moves):
     assert view.problems == []
     assert norm(view.rejected) == norm(joined(c.old_units))
     assert norm(view.accepted) == norm(joined(c.new_units))
+
+
+def _table_doc(path: Path, cells, tail: str) -> None:
+    d = docx.Document()
+    d.add_paragraph("1. Service Levels. The provider meets the levels in the table below.")
+    table = d.add_table(rows=len(cells), cols=2)
+    for r, (left, right) in enumerate(cells):
+        table.cell(r, 0).text = left
+        table.cell(r, 1).text = right
+    d.add_paragraph(tail)
+    d.save(str(path))
+
+
+def test_tables_in_new_are_kept_and_tracked(tmp_path):
+    old_d, new_d = tmp_path / "o.docx", tmp_path / "n.docx"
+    _table_doc(old_d, [("Availability", "99.9% each month"), ("Repair", "four hours"),
+                       ("Credits", "5% of the monthly charge")], "2. Term. Three years.")
+    _table_doc(new_d, [("Availability", "99.5% each calendar month"), ("Repair", "eight hours")],
+               "2. Term. Five years.")
+    for a, b in ((docx_agreement(old_d), docx_agreement(new_d)),
+                 (read_agreement(old_d), read_agreement(new_d))):
+        c = compare(a, b)
+        doc, stats = write_comparison(c, a, b, author="Counsel")
+        assert stats["kept"], stats["notes"]
+        data = _save(doc)
+        view = read_docx(data)
+        assert view.problems == []
+        assert norm(view.rejected) == norm(joined(c.old_units))
+        assert norm(view.accepted) == norm(joined(c.new_units))
+        out = docx.Document(io.BytesIO(data))
+        assert len(out.tables) == 1
+        cell_text = "".join(t.text or "" for t in out.tables[0]._tbl.iter(qn("w:delText")))
+        assert "five" not in cell_text and ("four" in cell_text or "Credits" in cell_text)
