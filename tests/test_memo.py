@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import docx
 import pytest
@@ -19,7 +20,8 @@ from redline.errors import OutputError
 from redline.export import memo_facts
 from redline.export.memo import SHADES, TEXT_WIDTH_TWIPS, write_memo
 from redline.export.memo_content import BANNER, ELLIPSIS, quotable
-from redline.model import (Cell, DefinedTerm, Finding, KeyTerm, MarketEntry, OpenItem, XRef)
+from redline.model import (Agreement, AgreementAnalysis, Analysis, Cell, Clause, DefinedTerm,
+                           Document, Finding, KeyTerm, MarketEntry, OpenItem, Parties, Part, XRef)
 from redline.playbook import load_playbook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
@@ -346,3 +348,95 @@ def test_libreoffice_converts_the_memo_to_pdf(analysis, playbook, tmp_path, libr
     # Page numbers come from the footer's fields: the last page says "Page N of N".
     n = len(reader.pages)
     assert f"Page {n} of {n}" in reader.pages[-1].extract_text()
+
+
+# ---------------------------------------------------------------------------------------------
+# The facts the memo states, on small hand-made agreements
+
+def _hand_made(provider="Acme Networks, Inc."):
+    text = ("1. Fees. Customer pays within 10 days. (a) Late charges apply. (iv) Interest accrues.\n"
+            "EXHIBIT B SIP TRUNK SERVICE\n2. Credits. Credits are the sole remedy.")
+    sip = text.index("EXHIBIT B")
+    clauses = (
+        Clause("main/1", "main", "1.", "1", "Fees", 1, None, 0, sip, 9, ("main/1(a)",)),
+        Clause("main/1(a)", "main", "(a)", "a", None, 2, "main/1", 39, sip, 43, ("main/1(a)(iv)",)),
+        Clause("main/1(a)(iv)", "main", "(iv)", "iv", None, 3, "main/1(a)", 60, sip, 65),
+        Clause("exhibit-b/2", "exhibit-b", "2.", "2", "CREDITS", 1, None, sip + 28, len(text), sip + 40),
+    )
+    ag = Agreement(Document("x.txt", "txt", text), "x",
+                   (Part("main", "Agreement", "main", 0, sip),
+                    Part("exhibit-b", "EXHIBIT B SIP TRUNK SERVICE", "exhibit", sip, len(text))),
+                   clauses)
+    return AgreementAnalysis(ag, Parties(provider, "Customer"))
+
+
+def test_sections_are_cited_in_full_with_their_part():
+    item = _hand_made()
+    assert memo_facts.section_ref(item, "main/1(a)(iv)") == "§\u00a01(a)(iv)"
+    assert memo_facts.section_ref(item, "main/1", heading=True) == "§\u00a01 Fees"
+    assert memo_facts.section_ref(item, "exhibit-b/2", heading=True) == "Exhibit B, §\u00a02 Credits"
+    assert memo_facts.where(item, 62).endswith("1(a)(iv)")
+    assert memo_facts.section_ref(item, "no/such") == ""
+
+
+def test_short_part_names():
+    item = SimpleNamespace(parties=Parties("CenturyLink", "City", provider_aliases=("CenturyLink",)))
+    assert memo_facts.short_part(item, "CENTURYLINK IQ® SIP TRUNK SERVICE EXHIBIT", "exhibit") == "SIP Trunk Exhibit"
+    assert memo_facts.short_part(item, "ATTACHMENT #1: SOW FOR AT&T MANAGED SBC", "attachment") == "Attachment #1"
+    assert memo_facts.short_part(item, "SERVICE SCHEDULE (3)VoIP LOCAL", "schedule") == "Schedule (3)"
+
+
+def test_the_customers_own_paper_is_the_reference():
+    def a(provider):
+        return SimpleNamespace(parties=Parties(provider, "Customer"), path=f"{provider}.txt")
+
+    assert memo_facts.is_generic_party("[Provider Name]") and memo_facts.is_generic_party("Provider")
+    assert not memo_facts.is_generic_party("Velvetech, LLC")
+    an = SimpleNamespace(agreements=(a("Velvetech, LLC"), a("[Provider Name]"), a("AT&T")))
+    assert memo_facts.reference_indexes(an) == (1,)
+    assert memo_facts.labels(an) == ["Velvetech", "Our template", "AT&T"]
+    # When no agreement names its vendor, none can be told apart as the reference.
+    assert memo_facts.reference_indexes(SimpleNamespace(agreements=(a("Provider"), a("Vendor")))) == ()
+
+
+def test_heat_is_the_worst_finding_else_the_alignment():
+    item = _hand_made()
+
+    def f(sev, topic, start=1):
+        return Finding(f"{sev}{topic}{start}", f"r-{sev}", "t", topic, sev, None, start, start + 3, "x")
+
+    item = dataclasses.replace(item, findings=(f("low", "fees"), f("high", "fees", 5), f("medium", "credits")),
+                               verdicts={"data": "missing"})
+    an = Analysis((item,), matrix={"taxes": (Cell("silent"),), "audit": (Cell("redacted"),),
+                                   "fees": (Cell("addressed", ("main/1",)),),
+                                   "notices": (Cell("addressed", ("main/1",)),)})
+    assert memo_facts.heat(an, 0, "fees") == memo_facts.Heat("high", "High ×2")
+    assert memo_facts.heat(an, 0, "credits").level == "medium"
+    assert memo_facts.heat(an, 0, "data").level == "missing"
+    assert memo_facts.heat(an, 0, "taxes").label == "silent"
+    assert memo_facts.heat(an, 0, "audit").level == "redacted"
+    assert memo_facts.heat(an, 0, "notices") == memo_facts.Heat("ok", "OK")
+    groups = memo_facts.issues(item)
+    assert [g.severity for g in groups] == ["high", "medium", "low"]
+    assert [len(g.findings) for g in groups] == [1, 1, 1]
+
+
+def test_key_term_values_read_as_written():
+    v = memo_facts.term_value
+    assert v(KeyTerm("payment_due_days", 0), "payment_due_days") == "On receipt"
+    assert v(KeyTerm("billing_dispute_window_days", 90), "billing_dispute_window_days") == "90 days"
+    assert v(KeyTerm("auto_renewal", False), "auto_renewal") == "No"
+    assert v(KeyTerm("sla_uptime", ["99.9%", "99.99%"]), "sla_uptime") == "99.9%, 99.99%"
+    assert v(KeyTerm("governing_law", None), "governing_law") == ""
+    long_cap = "the total fees paid by Customer under this Agreement in the twelve months before the claim"
+    shown = v(KeyTerm("liability_cap", long_cap, normalized="12 months' fees"), "liability_cap")
+    assert shown.startswith("12 months' fees: “the total fees paid")
+
+
+def test_long_quotes_are_elided_only_between_exact_pieces():
+    text = " ".join(f"word{i}" for i in range(400))
+    shown = quotable(text)
+    assert ELLIPSIS in shown and len(shown) < len(text)
+    for piece in quote_pieces(shown):
+        assert piece in text
+    assert quotable("  a\n b  ") == "a b"
