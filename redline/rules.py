@@ -39,7 +39,7 @@ MAX_WINDOW = 2000
 """The most text one regular expression ever sees at once (a clause-sized window)."""
 
 PLACEHOLDERS = ("{provider}", "{customer}", "{party}")
-MAY = (r"(?:may|can|(?:is|are|shall\s+be|will\s+be)\s+entitled(?:\s+to)?|(?:has|have|shall\s+have|will\s+have)"
+MAY = (r"(?:(?:may|can)(?!not)\b(?!\s+not\b)|(?:is|are|shall\s+be|will\s+be)\s+entitled(?:\s+to)?|(?:has|have|shall\s+have|will\s+have)"
        r"\s+the\s+right\s+to|(?:reserves?|retains?)\s+(?:as\s+)?the\s+right(?:\s+to)?)"
        r"(?:\s*(?:,\s*)?(?:and\s+)?(?:a(?:lso|t\s+any\s+time|t\s+its\s+(?:sole\s+|absolute\s+)?(?:option|discretion))"
        r"|f(?:urther|rom\s+time\s+to\s+time)|i(?:mmediately|n\s+its\s+(?:sole\s+|absolute\s+)?"
@@ -82,10 +82,14 @@ class Match:
     """Regular expressions (placeholders allowed); one found in the window neutralises the hit."""
     unless_anywhere: Tuple[str, ...] = ()
     """As `unless`, but searched in the whole agreement (e.g. a reciprocal indemnity elsewhere)."""
+    near: Tuple[Tuple[str, ...], ...] = ()
+    """Groups of expressions, one of each to be found within `within` characters, in any order
+    (e.g. [party + may], [change], [prices]): for words a clause can put in any order."""
+    within: int = 120
 
     @property
     def empty(self) -> bool:
-        return not (self.phrases or self.regex or self.fuzzy)
+        return not (self.phrases or self.regex or self.fuzzy or self.near)
 
 
 @dataclass(frozen=True)
@@ -305,7 +309,8 @@ def _textual_alternation(pattern: str) -> Optional[str]:
 # ---------------------------------------------------------------------------------------------
 # Building from YAML nodes
 
-_MATCH_KEYS = {"phrases", "regex", "fuzzy", "threshold", "actor", "numeric", "unless", "unless_anywhere"}
+_MATCH_KEYS = {"phrases", "regex", "fuzzy", "threshold", "actor", "numeric", "unless", "unless_anywhere",
+               "near", "within"}
 _RULE_KEYS = {"id", "title", "severity", "match", "why", "ask", "fallback", "comment", "proposal",
               "replace", "apply", "verdict", "span"}
 SPANS = ("match", "sentence")
@@ -350,12 +355,31 @@ def build_match(node, path, where: str) -> Match:
         if isinstance(val, bool) or not isinstance(val, (int, float)):
             raise _fail(path, num, f"{where}.numeric.value", "must be a number")
         numeric = Numeric(q, op, float(val))
+    near = node.get("near")
+    groups: List[Tuple[str, ...]] = []
+    if near is not None:
+        if not isinstance(near, (list, tuple)) or len(near) < 2:
+            raise _fail(path, node, f"{where}.near", "must be a list of at least two groups of expressions")
+        for i, group in enumerate(near):
+            items = [group] if isinstance(group, str) else group
+            if not isinstance(items, (list, tuple)) or not items or not all(isinstance(x, str) and x.strip()
+                                                                          for x in items):
+                raise _fail(path, node, f"{where}.near", f"group {i + 1} must be an expression or a list of them")
+            for pattern in items:
+                why = check_regex(pattern)
+                if why:
+                    raise _fail(path, node, f"{where}.near", f"the regular expression {pattern!r} is refused: {why}")
+            groups.append(tuple(x.strip() for x in items))
+    within = node.get("within", 120)
+    if isinstance(within, bool) or not isinstance(within, int) or not 10 <= within <= MAX_WINDOW:
+        raise _fail(path, node, f"{where}.within", f"must be a whole number of characters from 10 to {MAX_WINDOW}")
     m = Match(phrases=_strs(node, "phrases", path, node), regex=_regexes(node, "regex", path),
+              near=tuple(groups), within=within,
               fuzzy=_strs(node, "fuzzy", path, node), threshold=float(threshold), actor=actor,
               numeric=numeric, unless=_regexes(node, "unless", path),
               unless_anywhere=_regexes(node, "unless_anywhere", path))
     if m.empty:
-        raise _fail(path, node, where, "needs at least one of phrases, regex or fuzzy")
+        raise _fail(path, node, where, "needs at least one of phrases, regex, fuzzy or near")
     return m
 
 
@@ -697,6 +721,11 @@ def prefilter(rule: Rule) -> Tuple[str, ...]:
         if not lits:
             return ()
         words.extend(lits)
+    if rule.match.near:
+        lits = prefilter_near(rule.match)
+        if not lits:
+            return ()
+        words.extend(lits)
     if rule.match.fuzzy:
         return ()
     return tuple(dict.fromkeys(words))
@@ -732,6 +761,8 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
             # after a party-led match, look again from just after that party's name, so a later
             # party in the same window ("you agree that we will ...") gets its own chance
             pos = hit.start("actor") + 1 if actor else max(hit.end(), hit.start() + 1)
+    for hit in _near(m, comp, window):
+        raw.append(hit)
     for f in m.fuzzy:
         if len(window) < len(f) // 2:
             continue
@@ -767,6 +798,51 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
             if comp.pattern(u).search(whole):
                 return []
     return out
+
+
+def _near(m: Match, comp: Compiled, window: str) -> List[Tuple[int, int, Optional[str], str]]:
+    """Return hits where one match of every `near` group lies within `m.within` characters."""
+    if not m.near:
+        return []
+    found: List[List[Tuple[int, int, Optional[str]]]] = []
+    for group in m.near:
+        spans = []
+        for pattern in group:
+            for hit in comp.pattern(pattern).finditer(window):
+                if hit.end() > hit.start():
+                    actor = hit.groupdict().get("actor")
+                    spans.append((hit.start(), hit.end(), comp.role(actor) if actor else None))
+        if not spans:
+            return []
+        found.append(spans)
+    named = any("{party}" in p for p in m.near[0])
+    out = []
+    for s0, e0, actor in found[0]:
+        lo, hi = s0, e0
+        ok = True
+        for spans in found[1:]:
+            best = min(spans, key=lambda sp: max(sp[1], hi) - min(sp[0], lo))
+            lo, hi = min(lo, best[0]), max(hi, best[1])
+            if hi - lo > m.within:
+                ok = False
+                break
+        if ok and ";" not in window[lo:hi]:
+            out.append((lo, hi, actor, "party" if named and actor else "free"))
+    return out
+
+
+def prefilter_near(m: Match) -> Tuple[str, ...]:
+    """Return words one of which any window matching `m.near` contains (from one group), or ()."""
+    for group in m.near:
+        words: List[str] = []
+        for p in group:
+            lits = literals(p)
+            if not lits:
+                break
+            words.extend(lits)
+        else:
+            return tuple(words)
+    return ()
 
 
 _VERB = re.compile(r"\b(?:may|shall|will|must|can|agrees?|has|have|disclaims?|makes?|reserves?|"
