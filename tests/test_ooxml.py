@@ -244,3 +244,11 @@ def test_random_texts_and_edits(seed, n_paras, n_edits):
     assert view.rejected == old
     # an inserted "\n" is written as a space; a deleted "\n" joins paragraphs
     assert view.accepted.split() == new.split()
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from(WORDS + ["(", ")", "\u201c", "\u201d", " ", "\n", "4.2", "a"]), max_size=30),
+       st.lists(st.sampled_from(WORDS + ["(", ")", "\u201c", "\u201d", " ", "\n", "4.2", "a"]), max_size=30))
+def test_word_diff_always_round_trips(a, b):
+    old, new = " ".join(a), " ".join(b)
+    assert _sides(ooxml.word_diff(old, new)) == (old, new)

@@ -256,47 +256,46 @@ def _balance(ops: List[Op]) -> List[Op]:
     """Move a closing (opening) bracket next to a change into it when the change opened (closed) it.
 
     "thirty (30) days" -> "forty-five (45) days" then reads as "thirty (30)" replaced by
-    "forty-five (45)", not "thirty (30" replaced by "forty-five (45".
+    "forty-five (45)", not "thirty (30" replaced by "forty-five (45". Works on merged ops
+    (each change group is one delete and/or one insert).
     """
-    ops = list(ops)
-    for i in range(len(ops)):
-        op, text = ops[i]
-        if op != 0 or not text:
+    groups: List[list] = []  # [kind, del_text, ins_text] with kind "eq" or "chg"
+    for op, text in _merge(ops):
+        if op == 0:
+            groups.append(["eq", text, text])
+        elif groups and groups[-1][0] == "chg":
+            groups[-1][1 if op < 0 else 2] += text
+        else:
+            groups.append(["chg", text if op < 0 else "", text if op > 0 else ""])
+    for i, g in enumerate(groups):
+        if g[0] != "chg":
             continue
-        # a change group ending just before this equal
-        j = i - 1
-        group = []
-        while j >= 0 and ops[j][0] != 0:
-            group.append(j)
-            j -= 1
-        if group:
-            first = text[0]
+        nxt = groups[i + 1] if i + 1 < len(groups) else None
+        if nxt is not None and nxt[1]:
             for opening, closing in _PAIRS.items():
-                if first == closing and all(
-                        ops[k][1].count(opening) > ops[k][1].count(closing) for k in group):
-                    for k in group:
-                        ops[k] = (ops[k][0], ops[k][1] + closing)
-                    ops[i] = (0, text[1:])
-                    text = text[1:]
+                if (nxt[1][0] == closing and g[1].count(opening) > g[1].count(closing)
+                        and g[2].count(opening) > g[2].count(closing)):
+                    g[1] += closing
+                    g[2] += closing
+                    nxt[1] = nxt[2] = nxt[1][1:]
                     break
-        if not text:
-            continue
-        # a change group starting just after this equal
-        j = i + 1
-        group = []
-        while j < len(ops) and ops[j][0] != 0:
-            group.append(j)
-            j += 1
-        if group:
-            last = text[-1]
+        prev = groups[i - 1] if i > 0 else None
+        if prev is not None and prev[0] == "eq" and prev[1]:
             for opening, closing in _PAIRS.items():
-                if last == opening and all(
-                        ops[k][1].count(closing) > ops[k][1].count(opening) for k in group):
-                    for k in group:
-                        ops[k] = (ops[k][0], opening + ops[k][1])
-                    ops[i] = (0, text[:-1])
+                if (prev[1][-1] == opening and g[1].count(closing) > g[1].count(opening)
+                        and g[2].count(closing) > g[2].count(opening)):
+                    g[1] = opening + g[1]
+                    g[2] = opening + g[2]
+                    prev[1] = prev[2] = prev[1][:-1]
                     break
-    return [(op, t) for op, t in ops if t]
+    out: List[Op] = []
+    for kind, d, ins in groups:
+        if kind == "eq":
+            out.append((0, d))
+        else:
+            out.append((-1, d))
+            out.append((1, ins))
+    return [(op, t) for op, t in out if t]
 
 
 def _merge(ops: List[Op]) -> List[Op]:
