@@ -460,6 +460,7 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
         for tid, (hs, ev) in _inline_headings(idx, text, pieces, inline).items():
             if tid not in scores or scores[tid][0] < hs:
                 scores[tid] = (hs, [ev])
+        fallback = False
         only = any(v[0] >= 0.95 and tid in idx.exclusive for tid, v in head.items())
         if only:
             under_exclusive.add(clause.id)
@@ -474,14 +475,23 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
                 and norm >= 1.4
             if (norm >= need and (distinct >= 2 or norm >= 2 * need)) or sent >= SENTENCE_MIN or strong_one:
                 scores[tid] = (min(0.84, 0.35 + max(norm, sent / 2) / 10), list(ev))
+        if not only and not head and not scores and not heading and 8 <= n_words <= 80 and body \
+                and clause.norm and "." in clause.norm:
+            # a short numbered sub-clause without a heading ("3.2 If the Customer fails to pay
+            # ...") is about its strongest evidence; lettered list items are left to their parent
+            tid, (norm, _, ev, _) = max(body.items(), key=lambda kv: (kv[1][0], -idx.order.get(kv[0], 0)))
+            if norm >= 0.7:
+                scores[tid] = (round(min(0.6, 0.3 + norm / 10), 3), list(ev))
+                fallback = True
         if not head and not scores and heading and _names_a_service(heading):
             scores["scope_of_services"] = (0.7, [f"heading names a service: '{heading.strip()}'"])
         if clause.parent and not head:
+            own = bool(scores) and not fallback
             parent_hits = result.get(clause.parent, ())
             for ph in parent_hits:
                 if ph.score < 0.4 or ph.id in scores:
                     continue
-                if heading and body.get(ph.id, (0.0,))[0] < 0.5:
+                if (heading or own) and body.get(ph.id, (0.0,))[0] < 0.5:
                     continue  # a sub-clause with its own subject inherits only what its text supports
                 parent = agreement.clause(clause.parent)
                 label = parent.number or parent.id
