@@ -131,7 +131,7 @@ def _expand_inputs(paths: Sequence[str], reporter: Reporter) -> List[Path]:
 
 def cmd_outline(args, reporter: Reporter) -> int:
     from redline import api
-    from redline.spans import clause_text
+    from redline.spans import join_pieces, own_pieces
 
     agreement = api.read_agreement(args.file, progress=reporter)
     if args.json:
@@ -152,7 +152,8 @@ def cmd_outline(args, reporter: Reporter) -> int:
     for part in agreement.parts:
         print(f"\n== {part.title or part.id}  [{part.id}]")
         for c in by_part.get(part.id, []):
-            words = " ".join(clause_text(agreement, c, own=True)[len(c.number or ""):].split()[:10])
+            body = [(max(s, c.body_start), e) for s, e in own_pieces(agreement, c) if e > c.body_start]
+            words = " ".join(join_pieces(agreement.text, body).split()[:10])
             head = f"{c.heading}  " if c.heading else ""
             print(f"{'  ' * (c.level - 1)}{c.number or '-'}  {head}| {words[:70]}")
     return EXIT_OK
