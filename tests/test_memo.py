@@ -169,6 +169,8 @@ def check_memo(path: Path, an, book):
     # The privilege banner heads every page.
     header = " ".join(p.text for p in document.sections[0].header.paragraphs)
     assert BANNER in header
+    assert document.core_properties.author == "Redline"
+    assert document.core_properties.title.startswith("Negotiation memo")
     # Headings, a TOC field Word refreshes, page numbers in the footer.
     levels = headings(document)
     top = [t for lvl, t in levels if lvl == 1]

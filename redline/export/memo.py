@@ -117,8 +117,16 @@ def render_docx(memo: Memo):
         elif isinstance(block, PageBreak):
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     _update_fields_on_open(doc)
-    doc.core_properties.title = memo.title
-    doc.core_properties.subject = memo.banner
+    props = doc.core_properties
+    props.title = memo.title
+    props.subject = memo.banner
+    props.author = "Redline"
+    props.last_modified_by = "Redline"
+    props.comments = ""
+    props.keywords = "privileged; negotiation memo"
+    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    props.created = now
+    props.modified = now
     return doc
 
 

@@ -41,7 +41,7 @@ def issues_section(ctx: Ctx) -> List[Block]:
     out: List[Block] = [PageBreak(), Heading("Issues by agreement", 1)]
     for i in _issue_order(ctx):
         item = an.agreements[i]
-        title = ctx.labels[i] + (" (our paper, the reference)" if i in ctx.refs else "")
+        title = ctx.labels[i] + (" (the reference)" if i in ctx.refs else "")
         out.append(Heading(title, 2))
         who = (f"{Path(item.path).name}: provider {item.parties.provider}, customer "
                f"{item.parties.customer}{' (as detected)' if item.parties.guessed else ''}. ")
