@@ -336,11 +336,13 @@ def _body_scores(idx: _Index, hits: Iterable[Tuple[int, str, bool]], n_words: in
             entry[2].append((w, phrase, n))
     scale = 1 + max(0, n_words - 60) / 260
     best_sentence: Dict[str, float] = {}
+    decided: set = set()
     for (tid, _), phrases in sentences.items():
         if len(phrases) >= 2:
             best_sentence[tid] = max(best_sentence.get(tid, 0.0), sum(phrases.values()))
         if idx.decisive.intersection(phrases):
             best_sentence[tid] = max(best_sentence.get(tid, 0.0), SENTENCE_MIN)
+            decided.add(tid)
     out = {}
     for tid, (raw, distinct, evid) in per_topic.items():
         excluded = 0.0
@@ -349,7 +351,7 @@ def _body_scores(idx: _Index, hits: Iterable[Tuple[int, str, bool]], n_words: in
         norm = (raw - excluded) / scale
         evid.sort(key=lambda e: (-e[0], e[1]))
         strings = tuple(f"body: '{p}' x{n}" for _, p, n in evid[:4])
-        out[tid] = (norm, distinct, strings, best_sentence.get(tid, 0.0) - excluded)
+        out[tid] = (norm, distinct, strings, best_sentence.get(tid, 0.0) - excluded, tid in decided)
     return out
 
 
@@ -467,9 +469,9 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
         elif clause.parent in under_exclusive:
             under_exclusive.add(clause.id)
             only = True  # an item of a definitions list addresses nothing else either
-        for tid, (norm, distinct, ev, sent) in body.items():
-            if tid in scores or only:
-                continue
+        for tid, (norm, distinct, ev, sent, decisive) in body.items():
+            if tid in scores or (only and not decisive):
+                continue  # a definitions list addresses nothing else, unless in decisive words
             need = BODY_MIN_RELATED if tid in related else BODY_MIN
             strong_one = distinct == 1 and n_words <= 50 and ev and len(ev[0].split("'")[1].split()) >= 3 \
                 and norm >= 1.4
@@ -479,7 +481,7 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
                 and clause.norm and "." in clause.norm:
             # a short numbered sub-clause without a heading ("3.2 If the Customer fails to pay
             # ...") is about its strongest evidence; lettered list items are left to their parent
-            tid, (norm, _, ev, _) = max(body.items(), key=lambda kv: (kv[1][0], -idx.order.get(kv[0], 0)))
+            tid, (norm, _, ev, _, _) = max(body.items(), key=lambda kv: (kv[1][0], -idx.order.get(kv[0], 0)))
             if norm >= 0.7:
                 scores[tid] = (round(min(0.6, 0.3 + norm / 10), 3), list(ev))
                 fallback = True
