@@ -81,7 +81,9 @@ def _summary(ctx: Ctx) -> List[Block]:
     if scored:
         best, worst = scored[0], scored[-1]
         b_item = an.agreements[best]
-        if all(not an.agreements[i].findings for i in vendor_ids):
+        if len(scored) < 2:
+            pass  # one vendor: nothing to rank it against
+        elif all(not an.agreements[i].findings for i in vendor_ids):
             out.append(para("No one-sided terms were flagged in any vendor's paper, so none is "
                             "ranked above the others on the playbook's terms."))
         else:
