@@ -3,6 +3,7 @@
     redline-gui [FILE...]            open the window (and these agreements or a .redline review)
     redline-gui --selftest           open the window offscreen, load the samples, exercise each
                                      pane, exit 0 only if all of it worked
+    redline-gui --screenshots DIR    write app-*.png of the main views (QT_SCALE_FACTOR=2: 200%)
 
 Environment: REDLINE_DATA_DIR (settings and autosave folder), REDLINE_NO_OPEN=1 (never open
 exports with another program), REDLINE_NONINTERACTIVE=1 (messages go to the status bar and
@@ -20,9 +21,35 @@ from pathlib import Path
 from typing import Callable, List, Optional, Sequence
 
 
+_QUIETED = False
+
+
+def _quiet_offscreen() -> None:
+    """Drop the offscreen platform's harmless "does not support propagateSizeHints" notes."""
+    global _QUIETED
+    if _QUIETED:
+        return
+    _QUIETED = True
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous = None
+
+    def handler(mode, context, message):
+        if "propagateSizeHints" in message:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+
+
 def _app(argv0: str = "redline-gui"):
     from PySide6.QtWidgets import QApplication
 
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        _quiet_offscreen()
     app = QApplication.instance()
     if app is None:
         app = QApplication([argv0])
@@ -36,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", metavar="FILE", help="agreements (or a .redline review) to open")
     p.add_argument("--selftest", action="store_true",
                    help="open the window offscreen, load the samples, exercise each pane; exit 0 if all worked")
-    p.add_argument("--screenshots", metavar="DIR", help=argparse.SUPPRESS)
+    p.add_argument("--screenshots", metavar="DIR",
+                   help="write screenshots of the main views into DIR (offscreen, on the samples)")
     return p
 
 
@@ -45,6 +73,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.selftest:
         return selftest()
+    if args.screenshots:
+        from redline.ui.screenshots import take
+
+        for path in take(args.screenshots):
+            print(f"wrote {path}", file=sys.stderr)
+        return 0
     app = _app(sys.argv[0] if sys.argv else "redline-gui")
     from redline.ui.mainwindow import MainWindow, start_recovery_check
 

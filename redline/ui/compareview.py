@@ -23,7 +23,7 @@ from redline.ui.textviews import Mark, MarkerBar, SpanText
 from redline.ui.wordiff import changed_spans
 
 DIFF_COLOR = "#cfe3ff"
-COLUMN_MIN_WIDTH = 150
+COLUMN_MIN_WIDTH = 128
 """Narrower than this, the columns scroll sideways instead of squeezing the text."""
 
 
@@ -278,11 +278,17 @@ class CompareView(QWidget):
         cells = self.analysis.matrix[topic]
         for n, item in enumerate(self.analysis.agreements):
             cell = cells[n] if n < len(cells) else None
-            col = build_column(item, cell.state if cell else "silent", cell.clauses if cell else ())
+            ids = list(cell.clauses) if cell else []
+            # the clauses holding this topic's flagged words are shown too, so the reader sees them
+            ids += [f.clause for f in item.findings
+                    if f.topic == topic and f.clause and f.start is not None and f.clause not in ids]
+            col = build_column(item, cell.state if cell else "silent", ids)
             cv = ColumnView()
             cv.column = col
             cv.text.load(col.chunks)
             state = {"silent": "silent", "redacted": "redacted"}.get(col.state, f"{len(col.clauses)} clause(s)")
+            if col.state != "addressed" and col.clauses:
+                state += f" · {len(col.clauses)} flagged clause(s)"
             cv.header.setText(f"{short_name(item)}\n{state}")
             cv.header.setToolTip(f"{item.agreement.title}\n{item.path}\nProvider: {item.parties.provider}")
             missing = [f for f in item.findings if f.topic == topic and f.start is None]

@@ -7,7 +7,10 @@ decide what to redraw. No legal logic here: every verdict comes from the engine.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -135,9 +138,8 @@ class ReviewDocument(QObject):
                 if progress.cancelled():
                     raise Cancelled()
                 try:
-                    agreement = api.read_agreement(path, progress=progress)
                     prov, cust = parties.get(path, (None, None))
-                    out.items.append(api.analyze_agreement(agreement, book, provider=prov, customer=cust))
+                    out.items.append(_analyse_cached(path, book, prov, cust, progress))
                 except Cancelled:
                     raise
                 except RedlineError as exc:
@@ -210,9 +212,8 @@ class ReviewDocument(QObject):
             out = {}
             for n, path in enumerate(paths):
                 progress.step(n, len(paths), f"{title} {Path(path).name}")
-                agreement = api.read_agreement(path, progress=progress)
                 prov, cust = parties.get(path, (None, None))
-                out[path] = api.analyze_agreement(agreement, book, provider=prov, customer=cust)
+                out[path] = _analyse_cached(path, book, prov, cust, progress)
             return out
 
         def done(result) -> None:
@@ -294,6 +295,38 @@ class ReviewDocument(QObject):
 
     def set_decisions(self, values: Dict[Key, Decision]) -> None:
         self.decisions.replace_all(values)
+
+
+_CACHE: "OrderedDict[tuple, AgreementAnalysis]" = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 32
+
+
+def _analyse_cached(path: str, book, provider, customer, progress) -> AgreementAnalysis:
+    """Return the analysis of the file at `path`, reusing one made earlier from the same bytes.
+
+    The key is the file's SHA-256 (so an edited file is read again), the playbook object and the
+    party names; opening a saved review or reloading an unchanged file costs no second analysis.
+    """
+    try:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        digest = None  # let the engine report the unreadable file in its own words
+    key = (os.path.abspath(path), digest, id(book), provider, customer)
+    if digest is not None:
+        with _CACHE_LOCK:
+            hit = _CACHE.get(key)
+            if hit is not None and hit[0] is book:
+                _CACHE.move_to_end(key)
+                return hit[1]
+    agreement = api.read_agreement(path, progress=progress)
+    item = api.analyze_agreement(agreement, book, provider=provider, customer=customer)
+    if digest is not None and item.agreement.document.sha256 in ("", digest):
+        with _CACHE_LOCK:
+            _CACHE[key] = (book, item)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return item
 
 
 def _explain(exc: BaseException) -> str:

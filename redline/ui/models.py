@@ -467,10 +467,13 @@ class KeyTermsModel(QAbstractTableModel):
             if isinstance(value, bool):
                 return "yes" if value else "no"
             if isinstance(value, (list, tuple)):
-                return ", ".join(map(str, value))
-            return str(value)
+                value = ", ".join(map(str, value))
+            text = " ".join(str(value).split())
+            if len(text) > 60 and isinstance(term.normalized, str) and 0 < len(term.normalized) < len(text):
+                text = term.normalized  # the engine's short form; the words as written in the tooltip
+            return text if len(text) <= 90 else text[:88].rstrip() + "…"
         if role == Qt.ItemDataRole.ToolTipRole and term is not None:
-            lines = []
+            lines = [" ".join(str(term.value).split())] if term.value is not None else []
             if term.normalized is not None:
                 lines.append(f"Normalised: {term.normalized}")
             if term.clause:
