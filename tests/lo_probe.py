@@ -70,44 +70,6 @@ def load(desktop, path):
         prop("Hidden", True), prop("InteractionHandler", QuietHandler())))
 
 
-def body_text(doc):
-    """Return the body text: paragraphs (and table cells' paragraphs) joined by newlines."""
-    out = []
-
-    def walk(text):
-        enum = text.createEnumeration()
-        while enum.hasMoreElements():
-            el = enum.nextElement()
-            if el.supportsService("com.sun.star.text.TextTable"):
-                for name in el.getCellNames():
-                    walk(el.getCellByName(name).getText())
-            else:
-                out.append(el.getString())
-
-    walk(doc.getText())
-    return "\n".join(out)
-
-
-def count_redlines(doc):
-    redlines = doc.getRedlines()
-    n = 0
-    enum = redlines.createEnumeration()
-    while enum.hasMoreElements():
-        enum.nextElement()
-        n += 1
-    return n
-
-
-def count_comments(doc):
-    n = 0
-    enum = doc.getTextFields().createEnumeration()
-    while enum.hasMoreElements():
-        f = enum.nextElement()
-        if f.supportsService("com.sun.star.text.textfield.Annotation"):
-            n += 1
-    return n
-
-
 def export_text(doc, tmp_path):
     """Return the document's text via LibreOffice's own text export (one remote call)."""
     doc.storeToURL(uno.systemPathToFileUrl(tmp_path),

@@ -36,6 +36,8 @@ API (all functions take a `Tracker`: author, date and the id allocator):
 * ``clean_text(s)`` -- `s` without XML-forbidden characters.
 * ``tokenize(s)`` / ``word_diff(old, new)`` -- word tokens; diff ops ``[(op, text)]`` with op in
   -1/0/1 (diff-match-patch over words mapped to characters, cleanupSemantic, snapped to words).
+* ``text_runs(p)``, ``run_length(r)``, ``owner_paragraph(el)`` -- the runs carrying a paragraph's
+  current text, a run's length in that text, the paragraph holding an element.
 * ``paragraph_text(p)`` -- the text of a ``w:p`` as the readers see it (w:t, w:tab "\\t",
   w:br/w:cr "\\n"), tracked insertions included, deletions left out.
 * ``apply_ops(tr, p, ops)`` -- turn an existing paragraph into tracked changes. ``ops`` is a list of
@@ -407,6 +409,16 @@ def _owner_p(el):
     while parent is not None and parent.tag != qn("w:p"):
         parent = parent.getparent()
     return parent
+
+
+def owner_paragraph(el):
+    """Return the ``w:p`` that holds `el` (None for a body-level element)."""
+    return _owner_p(el)
+
+
+def run_length(r) -> int:
+    """Return how many characters of paragraph text run `r` carries."""
+    return _run_len(r)
 
 
 def text_runs(p) -> List:
