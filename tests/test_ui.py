@@ -594,3 +594,31 @@ def test_selftest_in_process():
     from redline.ui.app import selftest
 
     assert selftest() == 0
+
+
+def test_drop_files_and_changed_file_on_reopen(window, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    copy = tmp_path / SMALL[0].name
+    copy.write_bytes(SMALL[0].read_bytes())
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(copy))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    assert window.wait_idle(60000)
+    assert [i.path for i in window.document.items] == [str(copy)]
+    session = tmp_path / "r.redline"
+    assert window.save_session(str(session))
+    copy.write_text(copy.read_text(encoding="utf-8") + "\nA new closing line.\n", encoding="utf-8")
+    window.open_session(str(session))
+    assert window.wait_idle(60000)
+    warnings = [m for m in window.messages if m[0] == "warning"]
+    assert warnings and "changed since" in warnings[-1][2] and copy.name in warnings[-1][2]
+    assert window.document.items[0].agreement.text.endswith("A new closing line.\n")
+    copy.unlink()
+    window.open_session(str(session))
+    assert window.wait_idle(60000)
+    assert "missing" in window.messages[-1][1].lower() or any("no longer" in m[2] for m in window.messages)
+    assert not window.document.items
