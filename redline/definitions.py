@@ -14,6 +14,7 @@ and not a reference to a document ("Section", "Exhibit", ...).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from typing import Dict, List, Tuple
@@ -41,15 +42,32 @@ _LEAD = re.compile(r"\b(?:the|such|any|each|all|this|that|its|your|our)\s+"
                    r"(?P<p>(?:[A-Z][a-z0-9]+(?:[-/][A-Za-z0-9]+)?\s+){1,3}[A-Z][a-z0-9]+(?:[-/][A-Za-z0-9]+)?)\b")
 
 
-def _uses(text: str, term: str, holes: List[Tuple[int, int]]) -> int:
-    flags = 0 if term[:1].isupper() else re.I
-    pat = re.compile(r"(?<![\w\"“”])" + re.escape(term) + r"(?:s|es)?(?![\w])", flags)
-    count = 0
-    for m in pat.finditer(text):
-        if any(s <= m.start() < e for s, e in holes):
+def _count_uses(text: str, terms, holes: List[Tuple[int, int]]) -> Dict[str, int]:
+    """Return {term: uses outside `holes`}, all terms in two passes (the longest term wins)."""
+    merged: List[Tuple[int, int]] = []
+    for s, e in sorted(holes):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    starts = [h[0] for h in merged]
+    counts = {t: 0 for t in terms}
+    upper = [t for t in terms if not t[:1].islower()]
+    lower = [t for t in terms if t[:1].islower()]
+    for group, flags in ((upper, 0), (lower, re.I)):  # "Term" is not "term"; "bug" is "Bug"
+        if not group:
             continue
-        count += 1
-    return count
+        lookup = {t.lower() if flags else t: t for t in group}
+        alternation = "|".join(re.escape(t) for t in sorted(group, key=len, reverse=True))
+        pat = re.compile(r"(?<![\w\"“”])(" + alternation + r")(?:s|es)?(?![\w])", flags)
+        for m in pat.finditer(text):
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if i >= 0 and m.start() < merged[i][1]:
+                continue
+            key = m.group(1).lower() if flags else m.group(1)
+            if key in lookup:
+                counts[lookup[key]] += 1
+    return counts
 
 
 def _clean(term: str) -> str:
@@ -90,8 +108,9 @@ def find(agreement: Agreement) -> Tuple[DefinedTerm, ...]:
             found[term] = (m.start(), _definition_end(text, m.end()))
     holes = list(found.values())
     out: List[DefinedTerm] = []
+    uses = _count_uses(text, list(found), holes)
     for term, (s, e) in sorted(found.items(), key=lambda kv: kv[1][0]):
-        out.append(DefinedTerm(term=term, start=s, end=e, uses=_uses(text, term, holes), defined=True))
+        out.append(DefinedTerm(term=term, start=s, end=e, uses=uses[term], defined=True))
     out.extend(_undefined(agreement, found, holes))
     return tuple(out)
 
