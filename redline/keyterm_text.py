@@ -82,6 +82,7 @@ class TermText:
             pos = m.end()
         if pos < len(self.text):
             self.sentences.append((pos, len(self.text)))
+        self.sentence_starts = [a for a, _ in self.sentences]
         self._starts = [c.start for c in agreement.clauses]
         parts = sorted(agreement.parts, key=lambda p: p.start)
         self._parts = parts
@@ -185,7 +186,14 @@ def sentences(tx: TermText, must: str, *, avoid: Optional[str] = None):
     """Yield (start, end, text) of sentences matching the regex `must` and not `avoid`."""
     need = re.compile(must, re.I)
     bad = re.compile(avoid, re.I) if avoid else None
-    for s, e in tx.sentences:
+    starts = tx.sentence_starts
+    seen = set()
+    for m in need.finditer(tx.text):  # one pass over the text, then only the sentences hit
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i < 0 or i in seen:
+            continue
+        seen.add(i)
+        s, e = tx.sentences[i]
         chunk = tx.text[s:e]
         if need.search(chunk) and not (bad and bad.search(chunk)):
             yield s, e, chunk
