@@ -61,6 +61,11 @@ cd "$work"
 ms() { date +%s%N | cut -b1-13; }
 
 say "redline --version: $(env -i HOME="$work" PATH="$SYSPATH" redline --version)"
+# The tar.gz runs where it is unpacked.
+tar -xzf "$ROOT/dist/redline-$VERSION-linux-x86_64.tar.gz" -C "$work"
+[[ "$(env -i HOME="$work" PATH="$SYSPATH" "$work/redline-$VERSION/redline" --version)" == "redline $VERSION" ]] \
+    || die "the tar.gz's redline does not run"
+rm -rf "$work/redline-$VERSION"
 t0=$(ms)
 env -i HOME="$work" PATH="$SYSPATH" LANG=C.UTF-8 redline --selftest || die "redline --selftest"
 cli_ms=$(( $(ms) - t0 ))
