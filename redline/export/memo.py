@@ -97,7 +97,7 @@ def render_docx(memo: Memo):
     marks = ox.Bookmarks()
     for block in memo.blocks:
         if isinstance(block, Heading):
-            heading = doc.add_heading(level=min(block.level, 4))
+            heading = _styled(doc, f"Heading {min(block.level, 4)}")
             if block.level <= TOC_LEVELS:
                 marks.wrap(heading, block, heading.add_run(block.text))
             else:
@@ -128,6 +128,17 @@ def render_docx(memo: Memo):
     props.created = now
     props.modified = now
     return doc
+
+
+def _styled(doc, name: str):
+    """Return a new body paragraph in the style called `name` (ids cached: lookups are slow)."""
+    ids = doc.__dict__.setdefault("_redline_style_ids", {})
+    if name not in ids:
+        ids.clear()
+        ids.update({s.name: s.style_id for s in doc.styles})
+    p = doc.add_paragraph()
+    p._p.style = ids[name]
+    return p
 
 
 def _page(doc) -> None:
@@ -226,7 +237,7 @@ def _header_footer(doc, banner: str) -> None:
 
 
 def _title_block(doc, memo: Memo) -> None:
-    doc.add_paragraph(memo.title, style="Title")
+    _styled(doc, "Title").add_run(memo.title)
     rows = [(label, value) for label, value in memo.meta]
     table = doc.add_table(rows=len(rows), cols=2)
     ox.fix_widths(table, [int(TEXT_WIDTH_TWIPS * 0.24), TEXT_WIDTH_TWIPS - int(TEXT_WIDTH_TWIPS * 0.24)])
@@ -264,7 +275,7 @@ def _toc(doc, block: Toc, headings: Sequence[Heading]) -> None:
     entries, so a PDF made without Word still has a usable contents list.
     """
     _toc_styles(doc)
-    doc.add_paragraph(block.title, style="TOC Heading")
+    _styled(doc, "TOC Heading").add_run(block.title)
     marks = ox.Bookmarks()
     if not headings:
         p = doc.add_paragraph()
@@ -272,7 +283,7 @@ def _toc(doc, block: Toc, headings: Sequence[Heading]) -> None:
         return
     last = None
     for i, heading in enumerate(headings, start=1):
-        p = doc.add_paragraph(style=f"toc {heading.level}")
+        p = _styled(doc, f"toc {heading.level}")
         el = p._p
         if i == 1:
             ox.fld_run(el, "begin", dirty=True)
@@ -303,13 +314,13 @@ def _runs(paragraph, para: Para, size: Optional[float] = None) -> None:
 
 
 def _para(doc, para: Para, style: Optional[str] = None):
-    p = doc.add_paragraph(style=style)
+    p = _styled(doc, style) if style else doc.add_paragraph()
     _runs(p, para, size=9 if para.style == "note" else None)
     return p
 
 
 def _quote(doc, quote: Quote) -> None:
-    doc.add_paragraph(f"“{quote.text}”", style="Quote")
+    _styled(doc, "Quote").add_run(f"“{quote.text}”")
 
 
 # ---------------------------------------------------------------------------------------------
