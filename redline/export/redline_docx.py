@@ -172,7 +172,7 @@ def select_edits(item: model.AgreementAnalysis, *, only=None,
             skipped.append((f.id, "neither a change nor a comment"))
             continue
         edits.append(Edit(f.id, start, end, proposal if change else None, comment))
-    edits.sort(key=lambda e: (e.start, e.end))
+    edits.sort(key=lambda e: (e.start, -e.end))  # the wider of two spans starting together first
     kept: List[Edit] = []
     for e in edits:
         if kept and e.start < kept[-1].end:
@@ -436,21 +436,25 @@ def build(item: model.AgreementAnalysis, *, author: str = DEFAULT_AUTHOR, only=N
     pos = 0
     applied: List[str] = []
     comments: List[Tuple[str, str]] = []
+    def skip(e: Edit, why: str) -> None:
+        skipped.append((e.finding, why))
+        skipped.extend((fid, why) for fid, _text in e.extra)
+
     for e in edits:
         if not _mapped(layout, e.start, e.end):
-            skipped.append((e.finding, "its text could not be found in the document"))
+            skip(e, "its text could not be found in the document")
             continue
         a = layout.to_layout(e.start, end=False)
         b = layout.to_layout(e.end, end=True)
         if b < a:
             b = a
         if a < pos:
-            skipped.append((e.finding, "overlaps another change"))
+            skip(e, "overlaps another change")
             continue
         old = G[a:b]
         if e.new is None:
             if not old.strip():
-                skipped.append((e.finding, "nothing to comment on"))
+                skip(e, "nothing to comment on")
                 continue
             body_ops = [(0, old, e.finding)]
         else:
@@ -458,7 +462,7 @@ def build(item: model.AgreementAnalysis, *, author: str = DEFAULT_AUTHOR, only=N
             body_ops = [(op, t, e.finding) for op, t in ooxml.word_diff(old, new)]
             if all(op == 0 for op, _t, _g in body_ops):
                 if not e.comment:
-                    skipped.append((e.finding, "the proposal is already the text"))
+                    skip(e, "the proposal is already the text")
                     continue
                 body_ops = [(0, old, e.finding)] if old else []
                 if not body_ops:
