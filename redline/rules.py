@@ -514,6 +514,7 @@ class Compiled:
         self.provider = tuple(a for a in provider_aliases if a)
         self.customer = tuple(a for a in customer_aliases if a)
         self._cache: Dict[str, "re.Pattern[str]"] = {}
+        self._anywhere: Dict[tuple, bool] = {}
 
     @staticmethod
     def _alt(aliases: Sequence[str]) -> str:
@@ -532,6 +533,17 @@ class Compiled:
             expanded = expanded.replace("{party}", "(?P<actor>" + self._alt(self.provider + self.customer) + ")")
             hit = re.compile(expanded, re.IGNORECASE)
             self._cache[source] = hit
+        return hit
+
+    def anywhere(self, source: str, whole: str) -> bool:
+        """Return True when `source` matches somewhere in `whole` (cached per text)."""
+        key = (source, hash(whole), len(whole))
+        hit = self._anywhere.get(key)
+        if hit is None:
+            if len(self._anywhere) > 512:
+                self._anywhere.clear()
+            hit = self._anywhere[key] = any(
+                self.pattern(source).search(whole, s, e) for s, e in windows(whole))
         return hit
 
     def phrase(self, phrase: str) -> "re.Pattern[str]":
@@ -795,7 +807,7 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
         out.append(Hit(start + s, start + e, who))
     if out and m.unless_anywhere and whole is not None:
         for u in m.unless_anywhere:
-            if comp.pattern(u).search(whole):
+            if comp.anywhere(u, whole):
                 return []
     return out
 
