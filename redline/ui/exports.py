@@ -52,7 +52,10 @@ def _start(window, title: str, fn, done) -> Task:
         window.show_message("error", f"{title} failed",
                             _explain(exc) + "\n\nNothing was written; any earlier file is untouched.")
 
-    task = run_task(fn, on_done=done, on_error=failed, name=title)
+    def cancelled() -> None:
+        window.statusBar().showMessage(f"{title}: cancelled; nothing was written.", 8000)
+
+    task = run_task(fn, on_done=done, on_error=failed, on_cancel=cancelled, name=title)
     window.track_task(task, title)
     return task
 

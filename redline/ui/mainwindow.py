@@ -384,6 +384,9 @@ class MainWindow(QMainWindow):
             self.findings.select_finding(item.path, finding.id)
 
     def _finding_selected(self, item, finding) -> None:
+        row = self.document.index_of(item.path)
+        if row >= 0 and row != self.agreements.current_row():
+            self.agreements.select_row(row)  # the agreement of the finding becomes the current one
         if finding.start is not None:
             self.source.show_span(item.path, finding.start, finding.end or finding.start, finding.clause)
         elif finding.clause:
