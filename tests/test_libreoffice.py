@@ -35,14 +35,3 @@ def test_comment_anchors_are_stripped_but_text_kept(tmp_path):
     before, after = read_docx(path.read_bytes()), read_docx(stripped)
     assert after.accepted == before.accepted == "Some words with a comment."
     assert after.counts["comment_ranges"] == 0
-
-
-def test_session_soffice_reads_a_plain_document(tmp_path, libreoffice):
-    d = docx.Document()
-    d.add_paragraph("Hello from the helper.")
-    path = tmp_path / "plain.docx"
-    d.save(str(path))
-    view = libreoffice.open(path)
-    assert view.opened, view.error
-    assert view.changes == 0 and view.comments == 0
-    assert view.accepted.strip() == view.rejected.strip() == "Hello from the helper."
