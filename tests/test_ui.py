@@ -473,6 +473,7 @@ def test_export_redline_and_memo(loaded, tmp_path):
     item = loaded.current_item()
     pane.select_finding(item.path, item.findings[0].id)
     pane.accept_edited("UNIQUEWORDS thirty days")
+    loaded.settings.author = "Pat Counsel"
     out = tmp_path / "vendor.redline.docx"
     task = loaded.export_redline(str(out), clean=True)
     assert task is not None and loaded.wait_idle(60000)
@@ -481,6 +482,7 @@ def test_export_redline_and_memo(loaded, tmp_path):
     with zipfile.ZipFile(out) as z:
         xml = z.read("word/document.xml").decode("utf-8")
     assert "<w:ins " in xml and "UNIQUEWORDS" in xml
+    assert 'w:author="Pat Counsel"' in xml  # the author from the settings
     assert (tmp_path / "vendor.redline.clean.docx").exists() or any(
         "clean" in str(p) for p in loaded.last_export)
     memo = tmp_path / "memo.docx"
