@@ -214,7 +214,6 @@ def _text_layout(agreement: model.Agreement):
     # paragraph boundaries: line breaks, parts, clauses, the end of a heading
     breaks = set()
     styles: Dict[int, str] = {}
-    heading_end: Dict[int, str] = {}
     for part in agreement.parts:
         breaks.add(part.start)
     for c in agreement.clauses:
@@ -223,7 +222,6 @@ def _text_layout(agreement: model.Agreement):
         if c.heading and c.level <= 3 and 0 < head_len <= 160 and c.body_start < c.end:
             breaks.add(c.body_start)
             styles[c.start] = _heading_style(c.level + 1)
-            heading_end[c.start] = "yes"
     tables = [b for b in agreement.blocks if b.kind == "table"]
     for b in tables:
         breaks.add(b.start)
@@ -231,7 +229,21 @@ def _text_layout(agreement: model.Agreement):
     for m in re.finditer(r"[\r\n\f\v\u2028\u2029]+", text):
         breaks.add(m.start())
         breaks.add(m.end())
-    part_starts = {p.start for p in agreement.parts if p.kind != "main" or p.start > 0}
+    part_starts = set()
+    for part in agreement.parts:
+        # the part's title as written near its start is its heading; else a short first line is
+        title = (part.title or "").strip()
+        window = text[part.start:min(part.end, part.start + 400)].lower()
+        at = window.find(title.lower()) if len(title) >= 4 else -1
+        if at >= 0:
+            ts, te = part.start + at, part.start + at + len(title)
+            before = "".join(text[a:b] for a, b in subtract(
+                (part.start, ts), [h for h in holes if h[1] > part.start and h[0] < ts]))
+            if not before.strip() and not any(h[0] < te and ts < h[1] for h in holes):
+                breaks.update((ts, te))
+                styles[ts] = "Heading1"
+                continue
+        part_starts.add(part.start)
     cuts = sorted(b for b in breaks if 0 < b < n)
     segments = []
     prev = 0
@@ -286,7 +298,7 @@ def _text_layout(agreement: model.Agreement):
         if not pieces:
             continue
         style = styles.get(s)
-        if style is None and s in part_starts:
+        if style is None and s in part_starts and sum(e - s for s, e in pieces) <= 150:
             style = "Heading1"
         add_para(pieces, style)
     if not layout.paragraphs:
