@@ -848,8 +848,15 @@ def set_track_revisions(document, on: bool = True) -> None:
 # Comments
 
 
-def add_comment(tr: Tracker, document, first, last, text: str, initials: str = ""):
+def initials_of(name: str) -> str:
+    """Return up to three initials of `name` ("Customer counsel" -> "CC")."""
+    return "".join(w[0] for w in re.findall(r"\w+", name)[:3]).upper()
+
+
+def add_comment(tr: Tracker, document, first, last, text: str, initials: Optional[str] = None):
     """Add a comment (python-docx comments part) anchored from `first` to `last`; return its id."""
+    if initials is None:
+        initials = initials_of(tr.author)
     comment = document.comments.add_comment(text=clean_text(text), author=tr.author,
                                             initials=initials)
     elm = comment._comment_elm
