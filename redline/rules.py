@@ -565,25 +565,36 @@ class Compiled:
         return None
 
     def subject(self, window: str, pos: int) -> Optional[str]:
-        """Return the role of the nearest party named before `pos` in `window` (the doer)."""
-        best = None
+        """Return the role of the party doing what is said at `pos` in `window`.
+
+        The nearest party named before `pos` that stands as a subject (followed by a verb such as
+        "shall", "is", "may") wins; failing that, the nearest party named before `pos`.
+        """
+        best = subj = None
         lo = max(0, pos - 250)
         for m in self.pattern("{party}").finditer(window, lo, pos + 1):
             if m.start() <= pos:
                 best = m
-        return self.role(best.group(0)) if best else None
+                if _SUBJECT_VERB.match(window, m.end()):
+                    subj = m
+        pick = subj or best
+        return self.role(pick.group(0)) if pick else None
 
 
+_SUBJECT_VERB = re.compile(
+    r"(?:\s*,[^,.;]{0,80},)?(?:\s+and\s+(?:its|our|their)\s+[\w\s,]{0,40}?)?\s+(?:also\s+|hereby\s+|further\s+)?"
+    r"(?:shall|will|may|must|can|is|are|has|have|agrees?|makes?|reserves?|disclaims?|assumes?|accepts?|does|"
+    r"warrants?|represents?|undertakes?|retains?|owns?)\b", re.I)
 _NUM_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
 _NUM_WORDS.update({"thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60,
                    "ninety": 90, "seventy-five": 75, "one hundred twenty": 120, "twenty-four": 24,
-                   "thirty-six": 36, "forty-eight": 48, "eighteen": 18, "a": 1, "an": 1})
+                   "thirty-six": 36, "forty-eight": 48, "eighteen": 18, "a": 1, "an": 1, "the": 1, "any": 1})
 _NUMBER = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in _NUM_WORDS), key=len, reverse=True)) + r")"
 _QTY = {
     "days": re.compile(r"\b(" + _NUMBER + r")(?:\s*\(\d+\))?[\s-]+(?:business\s+|calendar\s+|working\s+)?days?\b", re.I),
-    "months": re.compile(r"\b(" + _NUMBER + r")(?:\s*\(\d+\))?[\s-]+(?:calendar\s+)?months?\b", re.I),
+    "months": re.compile(r"\b(" + _NUMBER + r"|the|any|one)(?:\s*\(\d+\))?[\s-]+(?:calendar\s+)?months?\b", re.I),
     "monthly_rate": re.compile(r"(\d+(?:\.\d+)?)\s*%\s*\)?\s*(?:percent\s+)?(?:per|a|each|every)?\s*(month|annum|year|annually|monthly)?", re.I),
 }
 _IMMEDIATE = re.compile(r"\b(?:immediately|upon\s+(?:receipt|activation|activating|invoice)|on\s+demand|in\s+advance|pre-?paid)\b", re.I)
