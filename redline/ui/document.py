@@ -32,6 +32,7 @@ class LoadResult:
     def __init__(self) -> None:
         self.items: List[AgreementAnalysis] = []
         self.errors: List[Tuple[str, str]] = []
+        self.combined: Optional[Analysis] = None
 
 
 def display_name(item: AgreementAnalysis) -> str:
@@ -130,6 +131,7 @@ class ReviewDocument(QObject):
             return None
         book = self.playbook
         parties = dict(self.user_parties)
+        current = list(self.items)
 
         def work(progress: TaskProgress) -> LoadResult:
             out = LoadResult()
@@ -145,11 +147,14 @@ class ReviewDocument(QObject):
                 except RedlineError as exc:
                     out.errors.append((path, str(exc)))
             progress.step(len(todo), len(todo), "Aligning")
+            if out.items:  # the alignment runs here too, not on the window's thread
+                out.combined = api.combine(current + out.items, book)
             return out
 
         def done(result: LoadResult) -> None:
             if result.items:
-                self._set_items(self.items + result.items)
+                same = [i.path for i in self.items] == [i.path for i in current] and book is self.playbook
+                self._set_items(self.items + result.items, combined=result.combined if same else None)
                 self._structure_dirty = True
                 self.modifiedChanged.emit(self.is_modified())
             if result.errors:
@@ -160,9 +165,9 @@ class ReviewDocument(QObject):
 
         return self._start("Loading agreements", work, done, after)
 
-    def _set_items(self, items: List[AgreementAnalysis]) -> None:
+    def _set_items(self, items: List[AgreementAnalysis], *, combined: Optional[Analysis] = None) -> None:
         self.items = list(items)
-        self.analysis = api.combine(self.items, self.playbook)
+        self.analysis = combined if combined is not None else api.combine(self.items, self.playbook)
         paths = {i.path for i in self.items}
         if self.reference not in paths:
             self.reference = None

@@ -17,7 +17,8 @@ from redline.ui.compareview import finding_note
 from redline.ui.models import OBJECT_ROLE, SEVERITY_COLORS, SEVERITY_RANK, ClauseTreeModel, short_name
 from redline.ui.textviews import Mark, MarkerBar, SourceText
 
-CURRENT_COLOR = "#dcebff"
+CURRENT_COLOR = "#cfe2ff"
+CLAUSE_COLOR = "#eef4fb"
 FURNITURE_FG = "#a0a7b0"
 REDACTION_COLOR = "#d5d8dc"
 
@@ -175,6 +176,12 @@ class SourceView(QWidget):
             return
         ag = item.agreement
         marks: List[Mark] = []
+        if self.clause_id:  # the clause in context, tinted; the exact words on top of it
+            try:
+                c = ag.clause(self.clause_id)
+                marks.append(Mark(c.start, c.end, CLAUSE_COLOR))
+            except KeyError:
+                pass
         if self.span:
             marks.append(Mark(self.span[0], self.span[1], CURRENT_COLOR))
         for f in ag.furniture:
