@@ -624,3 +624,17 @@ def test_drop_files_and_changed_file_on_reopen(window, tmp_path):
     assert window.wait_idle(60000)
     assert "missing" in window.messages[-1][1].lower() or any("no longer" in m[2] for m in window.messages)
     assert not window.document.items
+
+
+def test_cancelled_load_is_not_an_error(window, tmp_path):
+    copies = []
+    for p in SAMPLES[-2:] + SAMPLES[:1]:
+        c = tmp_path / p.name
+        c.write_bytes(p.read_bytes() + b"\n")  # new bytes: no analysis to reuse
+        copies.append(str(c))
+    task = window.load_paths(copies)
+    task.cancel()
+    assert window.wait_idle(60000)
+    assert not window.document.items
+    assert not [m for m in window.messages if m[0] in ("error", "warning")]
+    assert not window.document.is_busy()
