@@ -537,3 +537,14 @@ def test_generated_agreements(tmp_path, seed):
     assert norm(view.accepted) == accepted
     dropped = [fid for fid, why in report.skipped if "comment kept" not in why]
     assert view.counts["comments"] == len(findings) - len(dropped)
+
+
+def test_apply_change_writes_no_comment(tmp_path):
+    agreement = api.read_agreement(SAMPLES / "level3-callwave-msa.txt")
+    m = re.search(r"\bshall\b", agreement.text)
+    f = _finding(1, m.start(), m.end(), "shall", proposal="will", apply="change")
+    out = tmp_path / "c.docx"
+    report = write_redline(_analysis(agreement, [f]), out)
+    view = read_docx(out)
+    assert report.comments == view.counts["comments"] == 0
+    assert view.counts["ins"] == 1 and view.counts["del"] == 1

@@ -150,7 +150,7 @@ def select_edits(item: model.AgreementAnalysis, *, only=None,
             continue
         proposal = f.proposal if decision == "accept" else str(decision)
         change = f.apply != "comment" and bool(proposal.strip())
-        comment = f.comment.strip()
+        comment = f.comment.strip() if f.apply != "change" else ""  # "change": no margin note
         if f.replace == "insert" or (f.start is None and f.clause is None):
             if not proposal.strip():
                 skipped.append((f.id, "nothing to insert"))
@@ -210,6 +210,7 @@ def _text_layout(agreement: model.Agreement):
     text = agreement.text
     n = len(text)
     holes = sorted((f.start, f.end) for f in agreement.furniture)
+    hole_starts = [h[0] for h in holes]
 
     # paragraph boundaries: line breaks, parts, clauses, the end of a heading
     breaks = set()
@@ -257,7 +258,13 @@ def _text_layout(agreement: model.Agreement):
 
     def pieces_of(s: int, e: int) -> List[Tuple[int, int]]:
         out = []
-        for ps, pe in subtract((s, e), [h for h in holes if h[1] > s and h[0] < e]):
+        i = max(0, bisect.bisect_left(hole_starts, s) - 1)
+        near = []
+        while i < len(holes) and holes[i][0] < e:
+            if holes[i][1] > s:
+                near.append(holes[i])
+            i += 1
+        for ps, pe in subtract((s, e), near):
             while ps < pe and text[ps].isspace():
                 ps += 1
             while pe > ps and text[pe - 1].isspace():
@@ -266,8 +273,10 @@ def _text_layout(agreement: model.Agreement):
                 out.append((ps, pe))
         return out
 
+    at = [0]  # where the next paragraph starts in the layout text
+
     def add_para(pieces, style, container=None, p=None):
-        g = sum(len(t) + 1 for t in layout.texts)
+        g = at[0]
         parts_text = []
         for ps, pe in pieces:
             chunk = text[ps:pe]
@@ -285,6 +294,7 @@ def _text_layout(agreement: model.Agreement):
             p.append(ooxml.make_run(t))
         layout.paragraphs.append(p)
         layout.texts.append(t)
+        at[0] += len(t) + 1
 
     for s, e in segments:
         if s < in_table_until:
@@ -527,7 +537,7 @@ def build(item: model.AgreementAnalysis, *, author: str = DEFAULT_AUTHOR, only=N
             paras = [t for t in paras if t]
             made = ooxml.insert_paragraphs_after(tr, tbl if tbl is not None else anchor, paras)
             applied.append(f.id)
-            if f.comment.strip() and made:
+            if f.comment.strip() and f.apply != "change" and made:
                 first = made[0].find(qn("w:ins"))
                 last = made[-1].findall(qn("w:ins"))[-1]
                 ooxml.add_comment(tr, doc, first, last, f.comment.strip())
