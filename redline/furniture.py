@@ -37,6 +37,7 @@ _SIGNATURE_WORDS = re.compile(r"signature|witness|_{3,}|\bby:|\bname:|\btitle:|\
 _REDACTION = re.compile(r"[\[*](?:(?<=\[)\s*\*+\s*\]|(?<=\*)\*\*+)")
 _DIGITS = re.compile(r"\d+")
 _BREAK = re.compile(r"[\n\r\f\v]")
+_REDACTION_LEAD = re.compile(r"^[ \t]*(?:\[\s*\*+\s*\]|\*{1,3})[ \t\u00a0]*[A-Za-z]")
 _LEAD_MARKS = re.compile(r"^[\s\[\]*•·\-–—]+")
 _TOKEN = re.compile(r"\S+")
 _TITLE_WORDS = re.compile(r"\b(?:agreement|contract|terms|schedule|exhibit|statement of work|addendum)\b",
@@ -105,6 +106,8 @@ def _line_furniture(text: str, lines: Sequence[Span]) -> List[Furniture]:
             out.append(Furniture("page_break", s2, e2))
         elif _PAGE_ANY.search(line) and len(n) <= 120 and not _NUMBERED.match(line):
             out.append(Furniture("page_number", s2, e2))
+        elif norm_count[n] >= 2 and len(n) >= 40 and _REDACTION_LEAD.match(line):
+            out.append(Furniture("notice", s2, e2))  # a repeated redaction note
         elif norm_count[n] >= 3 and len(n) >= 4 and not _NUMBERED.match(line) \
                 and not _SIGNATURE_WORDS.search(line) and not n.endswith(":") and "|" not in n \
                 and len(n.split()) >= 2:

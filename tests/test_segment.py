@@ -328,3 +328,23 @@ def test_one_enormous_line_and_deep_numbering():
     ag = segment(Document(path="line.txt", kind="txt", text="1. Start. " + line + " 2. End. done"))
     check_structure(ag)
     assert [c.norm for c in ag.clauses] == ["1", "2"]
+
+
+def test_sec_filing_label_headers_and_redaction_notes():
+    ag = segment(read_document(DATA / "sec-reseller-agreement.txt"))
+    assert [p.kind for p in ag.parts] == ["main", "schedule"], "'EXHIBIT 10.14' labels the filing"
+    kinds = {ag.text[f.start:f.end][:20]: f.kind for f in ag.furniture}
+    assert kinds["*** Confidential mat"] == "notice"
+    assert kinds["CONFIDENTIAL TREATME"] == "running_header"
+    assert sum(1 for b in ag.blocks if b.kind == "redaction") == 2
+    assert len(ag.redactions) == 6
+    for c in ag.clauses:
+        assert "filed separately" not in clause_text(ag, c)
+
+
+def test_att_inline_headings_found_without_splitting_on_references():
+    ag = agreement("att-sbc-pricing-schedule-sow")
+    sow = ag.parts[1].id
+    heads = {c.norm: c.heading for c in ag.clauses if c.part == sow}
+    assert heads["3.1"] == "Term" and heads["2.6"] == "Service Level Objectives"
+    assert heads["2.5"] == "Service Governance" and heads["3"] == "Term and Termination"

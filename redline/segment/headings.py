@@ -84,6 +84,17 @@ def find(text: str, body: int, line_end: int, *, line_start: bool, item: bool = 
             phrase = text[hs:e]
             if phrase and (_titleish(phrase) or phrase.isupper()):
                 return Heading(hs, e, _skip_ws(text, close + 2, n), "bold")
+    # 1a. A number alone on its line ("ARTICLE 1") with its heading on the next line.
+    if line_start and not text[body:line_end].strip() and line_end < n:
+        nxt = _skip_ws(text, line_end, min(n, line_end + 400))
+        eol = text.find("\n", nxt)
+        eol = n if eol < 0 else eol
+        cand = text[nxt:eol].rstrip("\r \t")
+        if cand and len(cand) <= 100 and len(cand.split()) <= 10 and not _NUM_AHEAD.match(cand + " ") \
+                and not re.match(r"\(?[0-9A-Za-z]{1,4}[.)]\s", cand):
+            phrase = cand.rstrip(".:").rstrip()
+            if phrase and (_titleish(phrase) or (phrase.isupper() and not CAPS_VERBS.search(phrase))):
+                return Heading(nxt, nxt + len(phrase), _skip_ws(text, eol, n), "line")
     # 1. The rest of the line is a heading and the text goes on below it.
     if line_start:
         rest = text[body:line_end].rstrip()
@@ -105,6 +116,9 @@ def find(text: str, body: int, line_end: int, *, line_start: bool, item: bool = 
             continue
         if "\n" in phrase:
             break
+        if text[m.start():m.start() + 1] == ":" and any(
+                w[:1].islower() for w in phrase.split() if w.lower() not in SMALL):
+            break  # "Domestic termination: ..." is a label in a sentence, not a heading
         if _titleish(phrase.strip()):
             nxt = _skip_ws(text, m.end(), n)
             ch = text[nxt:nxt + 1]
@@ -151,6 +165,8 @@ def find(text: str, body: int, line_end: int, *, line_start: bool, item: bool = 
     words_seen = []
     for m in _WORD.finditer(text, body, stop):
         tok = m.group(0)
+        if "\n" in text[body:m.start()]:
+            break
         if words_seen and tok in OPENERS:
             phrase = text[body:words_seen[-1][1]]
             if _titleish(phrase) and all(w[:1].isupper() or w.lower() in SMALL
@@ -180,6 +196,8 @@ def _run_into_number(text: str, body: int, stop: int) -> Optional[Heading]:
     count = 0
     for m in _WORD.finditer(text, body, stop):
         tok = m.group(0)
+        if "\n" in text[body:m.start()]:
+            break
         if _NUM_AHEAD.match(tok + " ") and count:
             phrase = text[body:pos]
             if _titleish(phrase):

@@ -64,12 +64,10 @@ class TreeBuilder:
     # -- parts ------------------------------------------------------------------------------
     def open_part(self, head: PartHead) -> None:
         if head.start <= self.parts[-1].start:
-            if self.parts[-1].head is None and len(self.parts) == 1 and not self.nodes:
-                self.parts[-1] = PartStart(head.start, head) if head.start == 0 else self.parts[-1]
-                if head.start != 0:
-                    self.parts.append(PartStart(head.start, head))
             return
-        # a part must not start inside an accepted clause's heading
+        if len(self.parts) == 1 and not self.nodes:
+            # a label ahead of everything ("EXHIBIT 10.14" on an SEC filing): the document itself
+            return
         self.parts.append(PartStart(head.start, head))
         self.stack = []
         self.last = {}
