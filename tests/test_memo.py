@@ -192,9 +192,17 @@ def check_memo(path: Path, an, book):
                 if a in tags and b in tags:
                     assert tags.index(a) < tags.index(b), (a, b)
     # Every table fits the page, has fixed columns and repeats its header row.
+    widths = [int((sec.page_width - sec.left_margin - sec.right_margin) / 635) for sec in document.sections]
+    assert widths[0] == TEXT_WIDTH_TWIPS
+    section_of, k = {}, 0
+    for el in body:
+        if el.tag == qn("w:tbl"):
+            section_of[el] = k
+        elif el.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
+            k += 1
     for table in document.tables:
         grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
-        assert sum(grid) <= TEXT_WIDTH_TWIPS
+        assert sum(grid) <= widths[section_of[table._tbl]]
         assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
     n = len(an.agreements)
     labels = memo_facts.labels(an)
@@ -350,6 +358,10 @@ def test_libreoffice_converts_the_memo_to_pdf(analysis, playbook, tmp_path, libr
     # Page numbers come from the footer's fields: the last page says "Page N of N".
     n = len(reader.pages)
     assert f"Page {n} of {n}" in reader.pages[-1].extract_text()
+    # No page is blank but for its header and footer (a section break must not spill over).
+    for k, page in enumerate(reader.pages, start=1):
+        rest = page.extract_text().replace(BANNER, "").replace(f"Page {k} of {n}", "")
+        assert rest.strip(), f"page {k} is blank"
 
 
 # ---------------------------------------------------------------------------------------------

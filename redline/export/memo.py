@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from docx import Document as _new_document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -95,7 +95,13 @@ def render_docx(memo: Memo):
     _header_footer(doc, memo.banner)
     _title_block(doc, memo)
     marks = ox.Bookmarks()
-    for block in memo.blocks:
+    wide = _landscape_spans(memo.blocks)
+    width = TEXT_WIDTH_TWIPS
+    for k, block in enumerate(memo.blocks):
+        if k in wide.starts or (k in wide.ends and width != TEXT_WIDTH_TWIPS):
+            width = _new_section(doc, landscape=k in wide.starts)
+            if isinstance(block, PageBreak):
+                continue  # the section already starts a page
         if isinstance(block, Heading):
             heading = _styled(doc, f"Heading {min(block.level, 4)}")
             if block.level <= TOC_LEVELS:
@@ -110,7 +116,7 @@ def render_docx(memo: Memo):
             for item in block.items:
                 _para(doc, item, style="List Bullet")
         elif isinstance(block, Table):
-            _table(doc, block)
+            _table(doc, block, width)
         elif isinstance(block, Toc):
             _toc(doc, block, [b for b in memo.blocks
                               if isinstance(b, Heading) and b.level <= TOC_LEVELS])
@@ -128,6 +134,64 @@ def render_docx(memo: Memo):
     props.created = now
     props.modified = now
     return doc
+
+
+class _Spans:
+    def __init__(self) -> None:
+        self.starts: set = set()
+        self.ends: set = set()
+
+
+def _landscape_spans(blocks) -> _Spans:
+    """Return where landscape pages start and end: around a wide key-terms table's section.
+
+    A key-terms table with four or more agreements reads better across a landscape page; its
+    section (from the heading above it to the next top-level heading) turns the page.
+    """
+    spans = _Spans()
+    for k, block in enumerate(blocks):
+        if isinstance(block, Table) and block.kind == "keyterms" and len(block.header) >= 5:
+            start = max((j for j in range(k) if isinstance(blocks[j], Heading) and blocks[j].level == 1),
+                        default=k)
+            end = next((j for j in range(k + 1, len(blocks))
+                        if isinstance(blocks[j], Heading) and blocks[j].level == 1), len(blocks))
+            if end < len(blocks) and isinstance(blocks[end - 1], PageBreak):
+                end -= 1
+            spans.starts.add(start)
+            spans.ends.add(end)
+    return spans
+
+
+def _new_section(doc, *, landscape: bool) -> int:
+    """Start a new page in a new section, landscape or portrait; return its text width (twips)."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    _fold_section_break(doc)
+    long, short = Inches(PAGE_HEIGHT_IN), Inches(PAGE_WIDTH_IN)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Inches(MARGIN_IN))
+    across = PAGE_HEIGHT_IN if landscape else PAGE_WIDTH_IN
+    return int((across - 2 * MARGIN_IN) * 1440)
+
+
+def _fold_section_break(doc) -> None:
+    """Move the break python-docx just added into the empty paragraph before it, if any.
+
+    python-docx ends a section with a new empty paragraph; after a table that fills its page
+    that paragraph would spill onto a blank page of its own.
+    """
+    body = doc.element.body
+    holder = body.sectPr.getprevious()
+    prev = holder.getprevious() if holder is not None else None
+    if holder is None or prev is None or prev.tag != qn("w:p"):
+        return
+    if "".join(prev.itertext()).strip() or prev.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
+        return
+    sect = holder.find(qn("w:pPr") + "/" + qn("w:sectPr"))
+    ppr = prev.get_or_add_pPr()
+    ox.put(ppr, sect)
+    body.remove(holder)
 
 
 def _styled(doc, name: str):
@@ -327,18 +391,18 @@ def _quote(doc, quote: Quote) -> None:
 # Tables
 
 
-def _table(doc, block: Table) -> None:
+def _table(doc, block: Table, text_width: int = TEXT_WIDTH_TWIPS) -> None:
     ncols = len(block.header)
-    total = int(TEXT_WIDTH_TWIPS * block.width)
+    total = int(text_width * block.width)
     weights = list(block.widths) + [1.0] * (ncols - len(block.widths))
     scale = total / sum(weights[:ncols])
     widths = [int(w * scale) for w in weights[:ncols]]
-    size = {"heatmap": 8, "keyterms": 8.5, "legend": 8, "overview": 9}.get(block.kind, 9)
+    size = {"heatmap": 8, "keyterms": 8, "legend": 8, "overview": 9}.get(block.kind, 9)
     table = doc.add_table(rows=1 + len(block.rows), cols=ncols)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     ox.fix_widths(table, widths)
-    ox.cell_margins(table, vertical=10 if block.kind == "heatmap" else 25)
+    ox.cell_margins(table, vertical=10 if block.kind in ("heatmap", "keyterms") else 25)
     rows = table.rows
     header = rows[0]
     ox.row_flag(header, "tblHeader")

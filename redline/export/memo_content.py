@@ -211,8 +211,8 @@ def _heat_map(ctx: Ctx) -> List[Block]:
 def _key_terms(ctx: Ctx) -> List[Block]:
     an = ctx.analysis
     out: List[Block] = [Heading("Key terms", 1), para(
-        "The terms compared first, as each agreement states them, with the section that says so; "
-        "where an exhibit overrides the main agreement, the exhibit's term comes first.")]
+        "Each agreement's terms as it states them, with the section that says so (where an exhibit "
+        "overrides the main agreement, the exhibit's term comes first).")]
     rows = []
     cols = columns(ctx)
     for name, label in facts.KEY_TERMS:
@@ -222,7 +222,7 @@ def _key_terms(ctx: Ctx) -> List[Block]:
             row.append(TableCell(text or "not stated", italic=not text))
         rows.append(tuple(row))
     heads = tuple(ctx.labels[i] for i in cols)
-    out.append(Table(("Key term",) + heads, tuple(rows), (1.3,) + (1.0,) * len(cols), kind="keyterms"))
+    out.append(Table(("Key term",) + heads, tuple(rows), (1.1,) + (1.0,) * len(cols), kind="keyterms"))
     return out
 
 

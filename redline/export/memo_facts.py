@@ -407,7 +407,7 @@ def term_value(term: Optional[KeyTerm], name: str) -> str:
     norm = term.normalized
     if len(text) > 40 and isinstance(norm, str) and norm.strip() and norm.lower() != text.lower():
         # A long clause fragment reads best as its normal form, then the words as written.
-        return f"{norm.strip()}: “{_tidy_words(text, 70)}”"
+        return f"{norm.strip()}: “{_tidy_words(text, 55)}”"
     return _tidy_words(text, 120)
 
 
