@@ -83,6 +83,23 @@ def take(out_dir: str, only: Optional[Iterable[str]] = None) -> list:
     w.compare.diff_box.setChecked(True)
     shot("compare-diff")
     w.compare.diff_box.setChecked(False)
+    if pick and (not wanted or "findings" in wanted):
+        pane = w.findings
+        text = pane.proposal.toPlainText()
+        pane.proposal.setPlainText(text.replace("thirty (30)", "sixty (60)") if "thirty (30)" in text
+                                   else text + " (as agreed on the call)")
+        w.findings_dock.resize(520, 768)
+        for _ in range(3):
+            app.processEvents()
+        pane.splitter.setSizes([200, 560])
+        scroll = pane.splitter.widget(1)
+        scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+        for _ in range(3):
+            app.processEvents()
+        path = out / f"{prefix}findings.png"
+        save_small(pane.grab().toImage(), path)
+        written.append(path)
+        pane.proposal.setPlainText(text)
     w.tabs.setCurrentIndex(2)
     shot("source")
     w.tabs.setCurrentIndex(3)
