@@ -210,6 +210,8 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
                              prev_alpha=prev.isalpha())
             out.append(cand)
             continue
+        if text[body:body + 1].islower() and not _after_break(text, ls):
+            continue  # a hard-wrapped line that starts with a reference ("2.3 hereof ...")
         out.append(Candidate(pos, body, True, le, tok))
     for m in _CAPS_COLON.finditer(text):
         h = m.group("h")
@@ -254,6 +256,19 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
             continue
         dedup.append(c)
     return dedup
+
+
+def _after_break(text: str, line_start: int) -> bool:
+    """True when the line at `line_start` follows a blank line, a sentence end or a colon."""
+    j = line_start - 1
+    newlines = 0
+    while j >= 0 and text[j].isspace():
+        if text[j] == "\n":
+            newlines += 1
+        j -= 1
+    if j < 0 or newlines >= 2 or text[j] in "\f\v":
+        return True
+    return text[j] in ".:;!?)]”\"*|"
 
 
 def _next_text(text: str, pos: int) -> int:
