@@ -39,7 +39,10 @@ class _Target:
 
     def __init__(self, *args, **kwargs):
         self.args, self.kwargs = args, kwargs
-        self.pure, self.scripts, self.binaries, self.datas = [], [], [], []
+        self.pure, self.binaries, self.datas = [], [], []
+        # What PyInstaller's Analysis lists as scripts: its bootstrap, then one per entry script.
+        self.scripts = [("pyiboot01_bootstrap", "x", "PYSOURCE")] + [
+            (Path(p).stem, p, "PYSOURCE") for p in (args[0] if args and isinstance(args[0], list) else [])]
         _Target.made.append(self)
 
 
@@ -74,8 +77,11 @@ def test_spec_builds_both_entry_points_into_one_folder(monkeypatch, tmp_path):
     (coll,) = made["COLLECT"]
     assert coll.kwargs["name"] == "redline" and set(map(id, exes.values())) <= set(map(id, coll.args))
     assert not made["BUNDLE"]
-    scripts = sorted(Path(a.args[0][0]).name for a in made["Analysis"])
-    assert scripts == ["entry_cli.py", "entry_gui.py"]
+    (analysis,) = made["Analysis"]
+    assert sorted(Path(p).name for p in analysis.args[0]) == ["entry_cli.py", "entry_gui.py"]
+    # Each executable runs the bootstrap and its own entry script only.
+    assert [n for n, _, _ in exes["redline"].args[1]] == ["pyiboot01_bootstrap", "entry_cli"]
+    assert [n for n, _, _ in exes["redline-gui"].args[1]] == ["pyiboot01_bootstrap", "entry_gui"]
     # Each entry script calls the entry point pyproject.toml names.
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     for script, target in (("entry_cli.py", "redline.cli:main"), ("entry_gui.py", "redline.ui.app:main")):
