@@ -210,7 +210,7 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
                              prev_alpha=prev.isalpha())
             out.append(cand)
             continue
-        if text[body:body + 1].islower() and not _after_break(text, ls):
+        if tok.family in ("dec", "art") and text[body:body + 1].islower() and not _after_break(text, ls):
             continue  # a hard-wrapped line that starts with a reference ("2.3 hereof ...")
         out.append(Candidate(pos, body, True, le, tok))
     for m in _CAPS_COLON.finditer(text):
