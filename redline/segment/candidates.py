@@ -268,7 +268,10 @@ def _after_break(text: str, line_start: int) -> bool:
         j -= 1
     if j < 0 or newlines >= 2 or text[j] in "\f\v":
         return True
-    return text[j] in ".:;!?)]”\"*|"
+    if text[j] in ".:;!?)]”\"*|":
+        return True
+    tail = text[max(0, j - 6):j + 1].lower()
+    return tail.endswith((" and", " or", ";and", "and/or"))
 
 
 def _next_text(text: str, pos: int) -> int:
