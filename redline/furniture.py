@@ -45,6 +45,8 @@ _TITLE_WORDS = re.compile(r"\b(?:agreement|contract|terms|schedule|exhibit|state
 _CAPS_TOKEN = re.compile(r"^[^a-z]*[A-Z][^a-z]*$")
 _INT_TOKEN = re.compile(r"^\d{1,4}$")
 
+MAX_GROW = 14
+"""At most this many words are added to a page-number core on either side by repetition."""
 LONG_LINE = 400
 """Lines longer than this are treated as one-line extractions (furniture may sit inside them)."""
 
@@ -214,8 +216,11 @@ def _inline_headers(text: str, line_spans: Sequence[Span]) -> List[Furniture]:
         for seq in seqs:
             ks: List[Tuple[str, ...]] = []
             acc: Tuple[str, ...] = ()
-            for ts, te in seq[:30]:
-                acc = acc + (_norm_token(text[ts:te]),)
+            for ts, te in seq[:MAX_GROW]:
+                tok = text[ts:te]
+                if backwards and tok.endswith((".", "!", "?")) and not _CAPS_TOKEN.match(tok):
+                    break  # the sentence before the header ends here
+                acc = acc + (_norm_token(tok),)
                 ks.append(acc)
             keys.append(ks)
             for k in set(ks):
