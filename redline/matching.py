@@ -1,0 +1,340 @@
+"""Matching rules against an agreement's text: returns hits with exact offsets and whose right it is.
+
+Text is cut into sentence-sized `windows` (never longer than `MAX_WINDOW`); `find` applies one
+rule to one window: phrases, expressions (placeholders expanded per agreement by `Compiled`),
+`near` groups and fuzzy phrases, then its conditions (actor, numeric, unless).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+
+from rapidfuzz import fuzz
+
+from redline.regex_safety import literals
+from redline.ruleset import MAX_WINDOW, MAY, PLACEHOLDERS, Hit, Match, Rule
+
+class Compiled:
+    """A rule set's expressions compiled for one agreement's party names (cached per names)."""
+
+    def __init__(self, provider_aliases: Sequence[str], customer_aliases: Sequence[str]) -> None:
+        self.provider = tuple(a for a in provider_aliases if a)
+        self.customer = tuple(a for a in customer_aliases if a)
+        self._cache: Dict[str, "re.Pattern[str]"] = {}
+        self._anywhere: Dict[tuple, bool] = {}
+
+    @staticmethod
+    def _alt(aliases: Sequence[str]) -> str:
+        if not aliases:
+            return r"(?!x)x"
+        parts = sorted({re.escape(a).replace(r"\ ", r"\s+") for a in aliases}, key=len, reverse=True)
+        return r"\b(?:" + "|".join(parts) + r")(?:['’]s)?\b"
+
+    def pattern(self, source: str) -> "re.Pattern[str]":
+        """Return `source` compiled (case-insensitive) with the party placeholders expanded."""
+        hit = self._cache.get(source)
+        if hit is None:
+            expanded = source.replace("{may}", MAY)
+            expanded = expanded.replace("{provider}", self._alt(self.provider))
+            expanded = expanded.replace("{customer}", self._alt(self.customer))
+            expanded = expanded.replace("{party}", "(?P<actor>" + self._alt(self.provider + self.customer) + ")")
+            hit = re.compile(expanded, re.IGNORECASE)
+            self._cache[source] = hit
+        return hit
+
+    def anywhere(self, source: str, whole: str) -> bool:
+        """Return True when `source` matches somewhere in `whole` (cached per text)."""
+        key = (source, hash(whole), len(whole))
+        hit = self._anywhere.get(key)
+        if hit is None:
+            if len(self._anywhere) > 512:
+                self._anywhere.clear()
+            hit = self._anywhere[key] = any(
+                self.pattern(source).search(whole, s, e) for s, e in windows(whole))
+        return hit
+
+    def phrase(self, phrase: str) -> "re.Pattern[str]":
+        key = "\x00" + phrase
+        hit = self._cache.get(key)
+        if hit is None:
+            body = r"\s+".join(re.escape(w) for w in phrase.split())
+            hit = re.compile(r"(?<!\w)" + body + r"(?!\w)", re.IGNORECASE)
+            self._cache[key] = hit
+        return hit
+
+    def role(self, words: str) -> Optional[str]:
+        """Return "provider" or "customer" for a word naming a party, else None."""
+        w = re.sub(r"['’]s$", "", " ".join(words.split())).lower()
+        if any(w == a.lower() for a in self.provider):
+            return "provider"
+        if any(w == a.lower() for a in self.customer):
+            return "customer"
+        return None
+
+    def subject(self, window: str, pos: int) -> Optional[str]:
+        """Return the role of the party doing what is said at `pos` in `window`.
+
+        The nearest party named before `pos` that stands as a subject (followed by a verb such as
+        "shall", "is", "may") wins; failing that, the nearest party named before `pos`.
+        """
+        best = subj = None
+        lo = max(0, pos - 250)
+        for m in self.pattern("{party}").finditer(window, lo, pos + 1):
+            if m.start() <= pos:
+                best = m
+                if _SUBJECT_VERB.match(window, m.end()):
+                    subj = m
+        pick = subj or best
+        return self.role(pick.group(0)) if pick else None
+
+
+_SUBJECT_VERB = re.compile(
+    r"(?:\s*,[^,.;]{0,80},)?(?:\s+and\s+(?:its|our|their)\s+[\w\s,]{0,40}?)?\s+(?:also\s+|hereby\s+|further\s+)?"
+    r"(?:shall|will|may|must|can|is|are|has|have|agrees?|makes?|reserves?|disclaims?|assumes?|accepts?|does|"
+    r"warrants?|represents?|undertakes?|retains?|owns?)\b", re.I)
+_NUM_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_NUM_WORDS.update({"thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60,
+                   "ninety": 90, "seventy-five": 75, "one hundred twenty": 120, "twenty-four": 24,
+                   "thirty-six": 36, "forty-eight": 48, "eighteen": 18, "a": 1, "an": 1, "the": 1, "any": 1})
+_NUMBER = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in _NUM_WORDS), key=len, reverse=True)) + r")"
+_QTY = {
+    "days": re.compile(r"\b(" + _NUMBER + r")(?:\s*\(\d+\))?[\s-]+(?:business\s+|calendar\s+|working\s+)?days?\b", re.I),
+    "months": re.compile(r"\b(" + _NUMBER + r"|the|any|one)(?:\s*\(\d+\))?[\s-]+(?:calendar\s+)?months?\b", re.I),
+    "monthly_rate": re.compile(r"(\d+(?:\.\d+)?)\s*%\s*\)?\s*(?:percent\s+)?(?:per|a|each|every)?\s*(month|annum|year|annually|monthly)?", re.I),
+}
+_IMMEDIATE = re.compile(r"\b(?:immediately|upon\s+(?:receipt|activation|activating|invoice)|on\s+demand|in\s+advance|pre-?paid)\b", re.I)
+
+
+def _number(text: str) -> Optional[float]:
+    t = text.lower().strip()
+    if t in _NUM_WORDS:
+        return float(_NUM_WORDS[t])
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def quantity(kind: str, text: str, start: int, end: int) -> Optional[Tuple[float, int, int]]:
+    """Return (value, start, end) of the `kind` figure nearest the span `start:end` in `text`."""
+    if kind == "days" and _IMMEDIATE.search(text, start, end):
+        m = _IMMEDIATE.search(text, start, end)
+        return 0.0, m.start(), m.end()
+    best = None
+    for m in _QTY[kind].finditer(text):
+        if kind == "monthly_rate":
+            if m.group(2) is None and "interest" not in text[max(0, m.start() - 80):m.end() + 40].lower():
+                continue
+            value = float(m.group(1))
+            unit = (m.group(2) or "month").lower()
+            if unit in ("annum", "year", "annually"):
+                value /= 12.0
+        else:
+            value = _number(m.group(1))
+            if value is None:
+                continue
+        dist = 0 if m.start() < end and m.end() > start else min(abs(m.start() - end), abs(start - m.end()))
+        if best is None or dist < best[0]:
+            best = (dist, value, m.start(), m.end())
+    if best is None:
+        return None
+    if kind == "monthly_rate" and re.search(r"highest|maximum\s+(?:rate|amount)\s+(?:permitted|allowed)",
+                                            text[best[2]:best[3] + 80], re.I) is None:
+        pass
+    return best[1], best[2], best[3]
+
+
+def windows(text: str) -> Iterator[Tuple[int, int]]:
+    """Yield sentence-sized (start, end) windows of `text`, none longer than MAX_WINDOW."""
+    for s, e in _sentences(text):
+        while e - s > MAX_WINDOW:
+            cut = text.rfind("; ", s + MAX_WINDOW // 2, s + MAX_WINDOW)
+            if cut < 0:
+                cut = text.rfind(" ", s + MAX_WINDOW // 2, s + MAX_WINDOW)
+            cut = cut + 1 if cut > 0 else s + MAX_WINDOW
+            yield s, cut
+            s = cut
+        if e > s:
+            yield s, e
+
+
+_ABBREV = {"u.s", "e.g", "i.e", "inc", "no", "co", "corp", "ltd", "llc", "c.f.r", "sec", "st", "mr",
+           "ms", "dr", "vs", "etc", "art", "para", "p", "pp", "n.a", "u.s.c", "jr", "sr", "fig"}
+_BOUNDARY = re.compile(r"[.!?](?=[\"”’)]?\s+[\"“(•●A-Z0-9])|\n\s*\n|\n(?=\s*[•●\-o]?\s*[A-Z(0-9])")
+
+
+def _sentences(text: str) -> Iterator[Tuple[int, int]]:
+    pos = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group(0) in ".!?":
+            before = text[max(pos, m.start() - 8):m.start()]
+            word = re.split(r"[\s(]", before)[-1].lower() if before else ""
+            if word in _ABBREV or re.fullmatch(r"[a-z]", word or "xx") or re.fullmatch(r"\d+(?:\.\d+)*", word or "x"):
+                continue
+            end = m.end()
+        else:
+            end = m.start()
+        s, e = _trim(text, pos, end)
+        if e > s:
+            yield s, e
+        pos = m.end()
+    s, e = _trim(text, pos, len(text))
+    if e > s:
+        yield s, e
+
+
+def _trim(text: str, s: int, e: int) -> Tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def prefilter(rule: Rule) -> Tuple[str, ...]:
+    """Return words one of which any window matching `rule` contains, or () when unknown."""
+    words: List[str] = []
+    for p in rule.match.phrases:
+        words.append(max(p.lower().split(), key=len))
+    for r in rule.match.regex:
+        lits = literals(r)
+        if not lits:
+            return ()
+        words.extend(lits)
+    if rule.match.near:
+        lits = prefilter_near(rule.match)
+        if not lits:
+            return ()
+        words.extend(lits)
+    if rule.match.fuzzy:
+        return ()
+    return tuple(dict.fromkeys(words))
+
+
+def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
+         whole: Optional[str] = None) -> List[Hit]:
+    """Return the rule's hits in `text[start:end]` (absolute offsets), conditions applied."""
+    m = rule.match
+    window = text[start:end]
+    for u in m.unless:
+        if comp.pattern(u).search(window):
+            return []
+    raw: List[Tuple[int, int, Optional[str], str]] = []
+    for p in m.phrases:
+        for hit in comp.phrase(p).finditer(window):
+            raw.append((hit.start(), hit.end(), None, "free"))
+    for r in m.regex:
+        kind = "party" if "{party}" in r else ("fixed" if "{provider}" in r or "{customer}" in r else "free")
+        pat = comp.pattern(r)
+        pos = 0
+        while pos <= len(window):
+            hit = pat.search(window, pos)
+            if hit is None:
+                break
+            actor = hit.groupdict().get("actor")
+            if hit.end() > hit.start():
+                how = kind if actor or kind != "party" else "free"
+                hs, he = hit.span()
+                if hit.groupdict().get("span"):
+                    hs, he = hit.span("span")
+                raw.append((hs, he, comp.role(actor) if actor else None, how))
+            # after a party-led match, look again from just after that party's name, so a later
+            # party in the same window ("you agree that we will ...") gets its own chance
+            pos = hit.start("actor") + 1 if actor else max(hit.end(), hit.start() + 1)
+    for hit in _near(m, comp, window):
+        raw.append(hit)
+    for f in m.fuzzy:
+        if len(window) < len(f) // 2:
+            continue
+        al = fuzz.partial_ratio_alignment(f.lower(), window.lower(), score_cutoff=m.threshold)
+        if al is not None and al.dest_end > al.dest_start:
+            raw.append((al.dest_start, al.dest_end, None, "free"))
+    out: List[Hit] = []
+    for s, e, actor, kind in sorted(raw, key=lambda r: (r[0], -r[1])):
+        if out and s < out[-1].end - start:
+            continue
+        who = actor
+        if m.actor and m.actor != "either":
+            if kind == "party" and actor != m.actor:
+                continue
+            if kind == "free":
+                verb = _VERB.search(window, s, e)
+                who = comp.subject(window, verb.start() if verb else s)
+                if who is not None and who != m.actor:
+                    continue
+        if m.numeric is not None:
+            q = quantity(m.numeric.quantity, window, s, e)
+            if q is None or not m.numeric.holds(q[0]):
+                continue
+            # keep the figure inside the span when it sits right next to the words
+            if q[1] >= e and q[1] - e <= 60:
+                e = q[2]
+            elif q[2] <= s and s - q[2] <= 60:
+                s = q[1]
+        s, e = _trim(window, s, e)
+        out.append(Hit(start + s, start + e, who))
+    if out and m.unless_anywhere and whole is not None:
+        for u in m.unless_anywhere:
+            if comp.anywhere(u, whole):
+                return []
+    return out
+
+
+def _near(m: Match, comp: Compiled, window: str) -> List[Tuple[int, int, Optional[str], str]]:
+    """Return hits where one match of every `near` group lies within `m.within` characters."""
+    if not m.near:
+        return []
+    found: List[List[Tuple[int, int, Optional[str]]]] = []
+    for group in m.near:
+        spans = []
+        for pattern in group:
+            for hit in comp.pattern(pattern).finditer(window):
+                if hit.end() > hit.start():
+                    actor = hit.groupdict().get("actor")
+                    spans.append((hit.start(), hit.end(), comp.role(actor) if actor else None))
+        if not spans:
+            return []
+        found.append(spans)
+    named = any("{party}" in p for p in m.near[0])
+    out = []
+    for s0, e0, actor in found[0]:
+        lo, hi = s0, e0
+        ok = True
+        for spans in found[1:]:
+            best = min(spans, key=lambda sp: max(sp[1], hi) - min(sp[0], lo))
+            lo, hi = min(lo, best[0]), max(hi, best[1])
+            if hi - lo > m.within:
+                ok = False
+                break
+        if ok and ";" not in window[lo:hi]:
+            out.append((lo, hi, actor, "party" if named and actor else "free"))
+    return out
+
+
+def prefilter_near(m: Match) -> Tuple[str, ...]:
+    """Return words one of which any window matching `m.near` contains (from one group), or ()."""
+    for group in m.near:
+        words: List[str] = []
+        for p in group:
+            lits = literals(p)
+            if not lits:
+                break
+            words.extend(lits)
+        else:
+            return tuple(words)
+    return ()
+
+
+_VERB = re.compile(r"\b(?:may|shall|will|must|can|agrees?|has|have|disclaims?|makes?|reserves?|"
+                   r"assumes?|accepts?|waives?|is|are)\b", re.I)
+
+
+def present(match: Match, comp: Compiled, text: str) -> bool:
+    """Return True when any of `match`'s phrases or expressions occurs in `text` (windowed)."""
+    for s, e in windows(text):
+        if find(Rule("_", "_", "_", "low", match), comp, text, s, e, text):
+            return True
+    return False
