@@ -334,6 +334,9 @@ def test_outputs_are_safe(analysis, tmp_path):
         write_memo(analysis, tmp_path / "memo.pdf", fmt="pdf")
     with pytest.raises(OutputError):
         write_memo(analysis, analysis.agreements[0].path, force=True)
+    with pytest.raises(OutputError, match="no agreement"):
+        write_memo(dataclasses.replace(analysis, agreements=()), tmp_path / "empty.docx")
+    assert not (tmp_path / "empty.docx").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 

@@ -14,6 +14,7 @@ from typing import Optional, Sequence
 
 from docx import Document as _new_document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -53,6 +54,7 @@ KEEP_TOGETHER_CHARS = 1200
 """Tables this short are kept on one page (and with the heading above them)."""
 INK = RGBColor(0x1F, 0x2A, 0x44)
 BANNER_INK = RGBColor(0x8B, 0x00, 0x00)
+TABLE_TEXT = "Memo Table Text"
 TOC_LEVELS = 3
 TOC_INSTR = f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u'
 
@@ -63,6 +65,9 @@ def write_memo(analysis: Analysis, out, *, matter: str = "Vendor agreement revie
     """Return the path of the memo written to `out` ("docx" or "md"), atomically."""
     if fmt not in ("docx", "md"):
         raise OutputError(f"unknown memo format {fmt!r}", path=str(out), hint="use docx or md")
+    if not analysis.agreements:
+        raise OutputError("there is no agreement to write a memo about", path=str(out),
+                          hint="load at least one agreement first")
     book = playbook if playbook is not None else _load_book(analysis.playbook_path)
     memo = build_memo(analysis, matter=matter, playbook=book, today=today)
     inputs = [a.path for a in analysis.agreements]
@@ -266,6 +271,11 @@ def _styles(doc) -> None:
     qpf.space_after = Pt(6)
     qpf.alignment = WD_ALIGN_PARAGRAPH.LEFT
     _left_rule(quote)
+    cell_style = styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
+    cell_style.base_style = normal
+    cell_style.paragraph_format.space_after = Pt(0)
+    cell_style.paragraph_format.space_before = Pt(0)
+    cell_style.paragraph_format.line_spacing = 1.0
     for name in ("List Bullet", "TOC Heading", "Header", "Footer"):
         _fonts(styles[name], "Calibri")
     styles["TOC Heading"].font.color.rgb = INK
@@ -315,7 +325,6 @@ def _title_block(doc, memo: Memo) -> None:
 
 
 def _toc_styles(doc) -> None:
-    from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 
     for level in range(1, TOC_LEVELS + 1):
@@ -370,11 +379,7 @@ def _update_fields_on_open(doc) -> None:
 
 def _runs(paragraph, para: Para, size: Optional[float] = None) -> None:
     for r in para.runs:
-        run = paragraph.add_run(r.text)
-        run.bold = r.bold or None
-        run.italic = r.italic or None
-        if size:
-            run.font.size = Pt(size)
+        ox.add_run(paragraph._p, r.text, bold=r.bold, italic=r.italic, size=size)
 
 
 def _para(doc, para: Para, style: Optional[str] = None):
@@ -401,6 +406,7 @@ def _table(doc, block: Table, text_width: int = TEXT_WIDTH_TWIPS) -> None:
     table = doc.add_table(rows=1 + len(block.rows), cols=ncols)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    tid = doc.styles[TABLE_TEXT].style_id
     ox.fix_widths(table, widths)
     ox.cell_margins(table, vertical=10 if block.kind in ("heatmap", "keyterms") else 25)
     rows = table.rows
@@ -409,8 +415,8 @@ def _table(doc, block: Table, text_width: int = TEXT_WIDTH_TWIPS) -> None:
     ox.row_flag(header, "cantSplit")
     for cell, text in zip(header.cells, block.header):
         ox.shade(cell, HEADER_FILL)
-        ox.fill(cell, text, size=size, bold=True,
-              center=block.kind in ("heatmap", "overview") and text != block.header[0])
+        ox.fill(cell, text, size=size, bold=True, style_id=tid,
+                center=block.kind in ("heatmap", "overview") and text != block.header[0])
     chars = sum(len(c.text) for row in block.rows for c in row)
     together = len(block.rows) <= KEEP_TOGETHER_ROWS and chars <= KEEP_TOGETHER_CHARS
     numeric = block.kind in ("heatmap", "overview")
@@ -420,7 +426,7 @@ def _table(doc, block: Table, text_width: int = TEXT_WIDTH_TWIPS) -> None:
             if item.shade:
                 ox.shade(cell, SHADES.get(item.shade, "FFFFFF"))
             ox.fill(cell, item.text, size=size, bold=item.bold, italic=item.italic,
-                  center=numeric and j > 0)
+                    center=numeric and j > 0, style_id=tid)
             if together and r < len(block.rows) - 1:
                 cell.paragraphs[0].paragraph_format.keep_with_next = True
     if together:
