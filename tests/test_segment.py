@@ -348,3 +348,23 @@ def test_att_inline_headings_found_without_splitting_on_references():
     heads = {c.norm: c.heading for c in ag.clauses if c.part == sow}
     assert heads["3.1"] == "Term" and heads["2.6"] == "Service Level Objectives"
     assert heads["2.5"] == "Service Governance" and heads["3"] == "Term and Termination"
+
+
+@pytest.mark.parametrize("name", ["velvetel-msa", "level3-callwave-msa"])
+def test_flattened_to_one_line_the_structure_survives(name):
+    """The same agreement flattened into one line (as a PDF extraction gives it): no clause that is
+    not in the original, and the top-level numbering is found."""
+    original = agreement(name)
+    flat = " ".join(original.text.split())
+    ag = segment(Document(path="flat.txt", kind="txt", text=flat))
+    check_structure(ag)
+    orig_norms = {(p.kind, c.norm) for p in original.parts for c in original.clauses if c.part == p.id}
+    kinds = {p.id: p.kind for p in ag.parts}
+    got = {(kinds[c.part], c.norm) for c in ag.clauses}
+    assert got <= orig_norms, "no clause that the original does not have"
+    tops = {c.norm for c in original.clauses if c.level == 1 and c.part == "main"}
+    found = {n for k, n in got if k == "main"}
+    assert len(tops & found) >= len(tops) - 2
+    if name == "level3-callwave-msa":
+        sched = [c.norm for c in ag.clauses if c.level == 1 and kinds[c.part] == "schedule"]
+        assert sched == [str(i) for i in range(1, 11)]

@@ -47,6 +47,15 @@ class PartStart:
     head: Optional[PartHead]
 
 
+def _starts_child(text: str, pos: int, n: int) -> bool:
+    """True when the text at `pos` begins with sub-section "n.1"."""
+    head = f"{n}.1"
+    if not text.startswith(head, pos):
+        return False
+    nxt = text[pos + len(head):pos + len(head) + 2]
+    return nxt[:1].isspace() or nxt in (". ", ".\n") or nxt[:1] == "."
+
+
 class TreeBuilder:
     """Feed candidates and part headings in text order; read `nodes` and `parts` at the end."""
 
@@ -162,7 +171,14 @@ class TreeBuilder:
         n = vals[-1] if family != "art" else vals[0]
         if not cand.line_start and not cand.auto and family == "dec" and len(vals) == 1 \
                 and not tok.raw.endswith("."):
-            return
+            # inline "4 Your Responsibilities." needs a sentence end before it, a heading after
+            # it and the very next number
+            h = cand.heading(text)
+            last_top = self.last.get((self._scope_pos(), ()), 0)
+            first_child = h is not None and _starts_child(text, h.body, vals[0])
+            if not (h is not None and h.shape == "period" and last_top < vals[0] <= last_top + 2
+                    and (cand.prev_ok or first_child)):
+                return
         if family == "dec" and len(vals) == 1 and (cand.line_start or cand.auto):
             # the next item of a nested "1. 2. 3." list wins over the outer numbering
             for k in range(len(self.stack) - 1, -1, -1):
@@ -195,8 +211,16 @@ class TreeBuilder:
                     parent_k = k
                     break
             if parent_k is None:
-                if not (cand.line_start and strong):
+                top_key = (self._scope_pos(), ())
+                top_last = self.last.get(top_key, 0)
+                missing_next = len(prefix) == 1 and prefix[0] == top_last + 1 and n == 1
+                continuing = self.last.get((-1, prefix), 0) == n - 1 and n > 1
+                if not ((cand.line_start or cand.auto) and strong) \
+                        and not (missing_next and strong and cand.prev_ok) \
+                        and not (continuing and (strong or cand.prev_ok)):
                     return
+                if len(prefix) == 1 and prefix[0] > top_last and (missing_next or continuing):
+                    self.last[top_key] = prefix[0]  # the number its missing parent would have had
                 # an implied parent: hang it under the deepest open number it extends
                 for k in range(len(self.stack) - 1, -1, -1):
                     nd = self.nodes[self.stack[k]]
@@ -224,6 +248,8 @@ class TreeBuilder:
             ph = self.nodes[self.stack[parent_k]].heading
             adjacent = ph is not None and ph.body == cand.pos
         placed = cand.line_start or cand.auto
+        if not placed and not prefix and heading is not None and _starts_child(text, heading.body, n):
+            adjacent = True  # "7 Term; Termination. 7.1 Term. ...": its first sub-section follows
         soft = placed or cand.prev_ok or adjacent or heading is not None \
             or (tok.raw.endswith(".") and not cand.prev_alpha)
         ok = False
