@@ -101,8 +101,11 @@ _NUM_WORDS.update({"thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50, "si
                    "thirty-six": 36, "forty-eight": 48, "eighteen": 18, "a": 1, "an": 1, "the": 1, "any": 1})
 _NUMBER = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in _NUM_WORDS), key=len, reverse=True)) + r")"
 _QTY = {
-    "days": re.compile(r"\b(" + _NUMBER + r")(?:\s*\(\d+\))?[\s-]+(?:business\s+|calendar\s+|working\s+)?days?\b", re.I),
-    "months": re.compile(r"\b(" + _NUMBER + r"|the|any|one)(?:\s*\(\d+\))?[\s-]+(?:calendar\s+)?months?\b", re.I),
+    "days": re.compile(r"\b(" + _NUMBER + r")(?:\s*\(\d+\))?[\s-]+(?:business\s+|calendar\s+|working\s+)?"
+                       r"(days?|months?|weeks?)\b", re.I),
+    "months": re.compile(r"\b(" + _NUMBER + r"|the|any|one)(?:\s*\(\d+\))?[\s-]+(?:calendar\s+|contract\s+)?"
+                         r"(months?|years?)\b", re.I),
+    "percent": re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b)", re.I),
     "monthly_rate": re.compile(r"(\d+(?:\.\d+)?)\s*%\s*\)?\s*(?:percent\s+)?(?:per|a|each|every)?\s*(month|annum|year|annually|monthly)?", re.I),
 }
 _IMMEDIATE = re.compile(r"\b(?:immediately|upon\s+(?:receipt|activation|activating|invoice)|on\s+demand|in\s+advance|pre-?paid)\b", re.I)
@@ -132,18 +135,24 @@ def quantity(kind: str, text: str, start: int, end: int) -> Optional[Tuple[float
             unit = (m.group(2) or "month").lower()
             if unit in ("annum", "year", "annually"):
                 value /= 12.0
+        elif kind == "percent":
+            value = float(m.group(1))
         else:
             value = _number(m.group(1))
             if value is None:
                 continue
+            unit = m.group(2).lower()
+            if unit.startswith("month") and kind == "days":
+                value *= 30
+            elif unit.startswith("week"):
+                value *= 7
+            elif unit.startswith("year"):
+                value *= 12
         dist = 0 if m.start() < end and m.end() > start else min(abs(m.start() - end), abs(start - m.end()))
         if best is None or dist < best[0]:
             best = (dist, value, m.start(), m.end())
     if best is None:
         return None
-    if kind == "monthly_rate" and re.search(r"highest|maximum\s+(?:rate|amount)\s+(?:permitted|allowed)",
-                                            text[best[2]:best[3] + 80], re.I) is None:
-        pass
     return best[1], best[2], best[3]
 
 

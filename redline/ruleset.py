@@ -12,7 +12,8 @@ SEVERITIES = ("high", "medium", "low")
 APPLY = ("change", "change+comment", "comment")
 REPLACE = ("span", "clause")
 ACTORS = ("provider", "customer", "either")
-QUANTITIES = ("days", "months", "monthly_rate")
+QUANTITIES = ("days", "months", "monthly_rate", "percent")
+"""days (a month counts 30, a week 7), months (a year counts 12), monthly_rate (a yearly rate / 12), percent."""
 OPS = ("<", "<=", ">", ">=")
 MAX_WINDOW = 2000
 """The most text one regular expression ever sees at once (a clause-sized window)."""
