@@ -205,18 +205,21 @@ def read_docx(source: Union[str, bytes, "object"]) -> DocxView:
             rpr = ps[-1].find(f"{w('pPr')}/{w('rPr')}")
             if rpr is not None and any(m.tag in CHANGE for m in rpr):
                 problems.append(f"the last paragraph mark of a {etree.QName(container).localname} is tracked")
-    # accepting must not leave an empty paragraph where there was text (merges counted)
-    group_acc: List[str] = []
-    group_rej: List[str] = []
-    for i, (acc, rej, mark) in enumerate(paras):
-        group_acc.append(acc)
-        group_rej.append(rej)
-        if mark in ("del", "moveFrom") and i < len(paras) - 1:
-            continue
-        if ("".join(group_rej).strip() and not "".join(group_acc).strip()
-                and not last_flags[i]):  # the last mark of the body or a cell must stay
-            problems.append(f"accepting leaves paragraph {i} empty: {''.join(group_rej)[:40]!r}")
-        group_acc, group_rej = [], []
+    # accepting (rejecting) must not leave an empty paragraph where there was text: a wholly
+    # deleted (inserted) paragraph must have its mark deleted (inserted) too; merges counted
+    for verb, keep, gone, joins in (("accepting", 0, 1, ("del", "moveFrom")),
+                                    ("rejecting", 1, 0, ("ins", "moveTo"))):
+        group_keep: List[str] = []
+        group_gone: List[str] = []
+        for i, item in enumerate(paras):
+            group_keep.append(item[keep])
+            group_gone.append(item[gone])
+            if item[2] in joins and i < len(paras) - 1:
+                continue
+            if ("".join(group_gone).strip() and not "".join(group_keep).strip()
+                    and not last_flags[i]):  # the last mark of the body or a cell must stay
+                problems.append(f"{verb} leaves paragraph {i} empty: {''.join(group_gone)[:40]!r}")
+            group_keep, group_gone = [], []
     comments: Dict[str, str] = {}
     if comments_root is not None:
         for c in comments_root.iter(w("comment")):

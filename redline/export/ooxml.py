@@ -59,6 +59,10 @@ API (all functions take a `Tracker`: author, date and the id allocator):
   to ``last`` (runs or change wrappers, possibly in different paragraphs).
 * ``set_track_revisions(doc, on)`` -- Word's Track Changes switch in settings.xml (schema order).
 * ``separate_bookmark_ids(tr, body)`` -- renumber a vendor's bookmarks that share an id with a comment.
+The word diff lives in `redline.export.worddiff` and the whole-document operations (accept_all,
+count_changes, set_track_revisions, separate_bookmark_ids) in `redline.export.ooxml_accept`;
+both are re-exported here, so this module stays the one API.
+
 * ``accept_all(root)`` -- accept every tracked change under ``root`` in place; returns how many
   changes there were. ``count_changes(root)`` counts without changing.
 """
@@ -161,174 +165,6 @@ def clean_text(text: str, *, keep_length: bool = False) -> str:
     With `keep_length` each one becomes a space instead, so offsets stay valid.
     """
     return _FORBIDDEN.sub(" " if keep_length else "", text or "")
-
-
-_TOKEN = re.compile(r"\d+(?:[.,/:]\d+)*(?![\w])|\w+(?:['\u2019\-]\w+)*|\s+|[^\w\s]", re.UNICODE)
-
-
-def tokenize(text: str) -> List[str]:
-    """Return `text` as word, number ("1,100", "99.9", "4.2"), whitespace-run and punctuation
-    tokens ("".join gives it back)."""
-    return _TOKEN.findall(text)
-
-
-def _to_chars(a: List[str], b: List[str]) -> Tuple[str, str, List[str]]:
-    table: Dict[str, str] = {}
-    back: List[str] = []
-
-    def enc(tokens: List[str]) -> str:
-        out = []
-        for t in tokens:
-            c = table.get(t)
-            if c is None:
-                c = chr(0x10000 + len(back))
-                table[t] = c
-                back.append(t)
-            out.append(c)
-        return "".join(out)
-
-    return enc(a), enc(b), back
-
-
-def word_diff(old: str, new: str, *, timeout: float = 0.0) -> List[Op]:
-    """Return diff ops [(op, text)] turning `old` into `new`, changes on whole words.
-
-    Words are mapped to characters, diffed with diff-match-patch, cleaned up semantically, and
-    whitespace or single punctuation left alone between two changes is folded into them, so the
-    result reads as "delete these words, insert those" rather than character soup.
-    """
-    from diff_match_patch import diff_match_patch
-
-    if old == new:
-        return [(0, old)] if old else []
-    ta, tb = tokenize(old), tokenize(new)
-    ca, cb, back = _to_chars(ta, tb)
-    dmp = diff_match_patch()
-    dmp.Diff_Timeout = timeout
-    diffs = dmp.diff_main(ca, cb, False)
-    dmp.diff_cleanupSemantic(diffs)
-    ops = [(op, "".join(back[ord(c) - 0x10000] for c in chunk)) for op, chunk in diffs]
-    return _snap(ops)
-
-
-def _is_glue(text: str) -> bool:
-    return text.isspace() or (len(text.strip()) <= 1 and not any(ch.isalnum() for ch in text))
-
-
-def _is_islet(text: str, ops: List[Op], i: int) -> bool:
-    """True for a word or two left standing between changes much longer than it ("for"/"or")."""
-    if len(text) > 12 or len(re.findall(r"\w+", text)) > 2:
-        return False
-
-    def group(k: int, step: int) -> int:
-        longest = 0
-        while 0 <= k < len(ops) and ops[k][0] != 0:
-            longest = max(longest, len(ops[k][1]))
-            k += step
-        return longest
-
-    return max(group(i - 1, -1), group(i + 1, 1)) >= 40
-
-
-def _snap(ops: List[Op]) -> List[Op]:
-    """Fold short glue between changes into them; merge neighbours of the same kind."""
-    changed = True
-    while changed:
-        changed = False
-        out: List[Op] = []
-        i = 0
-        while i < len(ops):
-            op, text = ops[i]
-            if (op == 0 and 0 < i < len(ops) - 1 and ops[i - 1][0] != 0 and ops[i + 1][0] != 0
-                    and (_is_glue(text) or _is_islet(text, ops, i))):
-                out.append((-1, text))
-                out.append((1, text))
-                changed = True
-            else:
-                out.append((op, text))
-            i += 1
-        ops = _merge(out)
-    return _merge(_balance(ops))
-
-
-_PAIRS = {"(": ")", "[": "]", "{": "}", "\u201c": "\u201d"}
-
-
-def _balance(ops: List[Op]) -> List[Op]:
-    """Move a closing (opening) bracket next to a change into it when the change opened (closed) it.
-
-    "thirty (30) days" -> "forty-five (45) days" then reads as "thirty (30)" replaced by
-    "forty-five (45)", not "thirty (30" replaced by "forty-five (45". Works on merged ops
-    (each change group is one delete and/or one insert).
-    """
-    groups: List[list] = []  # [kind, del_text, ins_text] with kind "eq" or "chg"
-    for op, text in _merge(ops):
-        if op == 0:
-            groups.append(["eq", text, text])
-        elif groups and groups[-1][0] == "chg":
-            groups[-1][1 if op < 0 else 2] += text
-        else:
-            groups.append(["chg", text if op < 0 else "", text if op > 0 else ""])
-    for i, g in enumerate(groups):
-        if g[0] != "chg":
-            continue
-        nxt = groups[i + 1] if i + 1 < len(groups) else None
-        if nxt is not None and nxt[1]:
-            for opening, closing in _PAIRS.items():
-                if (nxt[1][0] == closing and g[1].count(opening) > g[1].count(closing)
-                        and g[2].count(opening) > g[2].count(closing)):
-                    g[1] += closing
-                    g[2] += closing
-                    nxt[1] = nxt[2] = nxt[1][1:]
-                    break
-        prev = groups[i - 1] if i > 0 else None
-        if prev is not None and prev[0] == "eq" and prev[1]:
-            for opening, closing in _PAIRS.items():
-                if (prev[1][-1] == opening and g[1].count(closing) > g[1].count(opening)
-                        and g[2].count(closing) > g[2].count(opening)):
-                    g[1] = opening + g[1]
-                    g[2] = opening + g[2]
-                    prev[1] = prev[2] = prev[1][:-1]
-                    break
-    out: List[Op] = []
-    for kind, d, ins in groups:
-        if kind == "eq":
-            out.append((0, d))
-        else:
-            out.append((-1, d))
-            out.append((1, ins))
-    return [(op, t) for op, t in out if t]
-
-
-def _merge(ops: List[Op]) -> List[Op]:
-    """Return ops with each change group as one delete then one insert."""
-    out: List[Op] = []
-    dels: List[str] = []
-    ins: List[str] = []
-
-    def flush() -> None:
-        if dels:
-            out.append((-1, "".join(dels)))
-        if ins:
-            out.append((1, "".join(ins)))
-        dels.clear()
-        ins.clear()
-
-    for op, text in ops:
-        if not text:
-            continue
-        if op == 0:
-            flush()
-            if out and out[-1][0] == 0:
-                out[-1] = (0, out[-1][1] + text)
-            else:
-                out.append((0, text))
-        elif op < 0:
-            dels.append(text)
-        else:
-            ins.append(text)
-    flush()
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -776,74 +612,6 @@ def move_to(tr: Tracker, runs: Sequence, name: str):
     return _move(tr, runs, name, "moveTo")
 
 
-def separate_bookmark_ids(tr: Tracker, root) -> int:
-    """Give bookmarks that share an id with a comment (or another bookmark) a fresh id; return how many.
-
-    Word numbers bookmarks and comments apart; one id space for the whole document is safer for
-    other readers, so a vendor's colliding bookmark ids are renumbered (names, which references
-    use, stay).
-    """
-    key = qn("w:id")
-    taken = set()
-    for tag in ("w:commentRangeStart", "w:commentRangeEnd", "w:commentReference", "w:ins",
-                "w:del", "w:moveFrom", "w:moveTo", "w:moveFromRangeStart", "w:moveToRangeStart"):
-        taken.update(el.get(key) for el in root.iter(qn(tag)))
-    pending: Dict[str, List[str]] = {}
-    changed = 0
-    seen = set()
-    for el in root.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
-        old = el.get(key)
-        if el.tag == qn("w:bookmarkStart"):
-            if old in taken or old in seen:
-                new = str(tr.ids())
-                el.set(key, new)
-                pending.setdefault(old, []).append(new)
-                changed += 1
-                seen.add(new)
-            else:
-                seen.add(old)
-        elif pending.get(old):
-            el.set(key, pending[old].pop(0))
-    return changed
-
-
-_AFTER_TRACK_REVISIONS = (
-    "doNotTrackMoves doNotTrackFormatting documentProtection autoFormatOverride styleLockTheme "
-    "styleLockQFSet defaultTabStop autoHyphenation consecutiveHyphenLimit hyphenationZone "
-    "doNotHyphenateCaps showEnvelope summaryLength clickAndTypeStyle defaultTableStyle "
-    "evenAndOddHeaders bookFoldRevPrinting bookFoldPrinting bookFoldPrintingSheets "
-    "drawingGridHorizontalSpacing drawingGridVerticalSpacing displayHorizontalDrawingGridEvery "
-    "displayVerticalDrawingGridEvery doNotUseMarginsForDrawingGridOrigin "
-    "drawingGridHorizontalOrigin drawingGridVerticalOrigin doNotShadeFormData "
-    "noPunctuationKerning characterSpacingControl printTwoOnOne strictFirstAndLastChars "
-    "noLineBreaksAfter noLineBreaksBefore savePreviewPicture doNotValidateAgainstSchema "
-    "saveInvalidXml ignoreMixedContent alwaysShowPlaceholderText doNotDemarcateInvalidXml "
-    "saveXmlDataOnly useXSLTWhenSaving saveThroughXslt showXMLTags alwaysMergeEmptyNamespace "
-    "updateFields hdrShapeDefaults footnotePr endnotePr compat docVars rsids mathPr "
-    "attachedSchema themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats "
-    "doNotAutoCompressPictures forceUpgrade captions readModeInkLockDown smartTagType "
-    "schemaLibrary shapeDefaults doNotEmbedSmartTags decimalSymbol listSeparator").split()
-
-
-def set_track_revisions(document, on: bool = True) -> None:
-    """Turn Word's Track Changes on (or off) in the document's settings, in schema order."""
-    settings = document.settings.element
-    existing = settings.find(qn("w:trackRevisions"))
-    if not on:
-        if existing is not None:
-            settings.remove(existing)
-        return
-    if existing is not None:
-        return
-    el = OxmlElement("w:trackRevisions")
-    later = {qn("w:" + n) for n in _AFTER_TRACK_REVISIONS}
-    for child in settings:
-        if child.tag in later:
-            child.addprevious(el)
-            return
-    settings.append(el)
-
-
 # ---------------------------------------------------------------------------------------------
 # Comments
 
@@ -883,97 +651,16 @@ def add_comment(tr: Tracker, document, first, last, text: str, initials: Optiona
     return cid
 
 
-# ---------------------------------------------------------------------------------------------
-# Accepting
+# the word diff and the whole-document operations live in their own modules; one API here
+from redline.export.ooxml_accept import (  # noqa: E402
+    accept_all, count_changes, separate_bookmark_ids, set_track_revisions)
+from redline.export.worddiff import tokenize, word_diff  # noqa: E402
 
-_CHANGE_TAGS = ("w:ins", "w:del", "w:moveFrom", "w:moveTo", "w:rPrChange", "w:pPrChange",
-                "w:sectPrChange", "w:tblPrChange", "w:tblGridChange", "w:tcPrChange",
-                "w:trPrChange", "w:tblPrExChange", "w:numberingChange", "w:cellIns", "w:cellDel",
-                "w:cellMerge")
-
-
-def count_changes(root) -> int:
-    """Return how many tracked-change elements lie under `root`."""
-    tags = {qn(t) for t in _CHANGE_TAGS}
-    return sum(1 for el in root.iter() if el.tag in tags)
-
-
-def _unwrap(el) -> None:
-    parent = el.getparent()
-    idx = parent.index(el)
-    for child in list(el):
-        parent.insert(idx, child)
-        idx += 1
-    parent.remove(el)
-
-
-def accept_all(root) -> int:
-    """Accept every tracked change under `root` in place; return how many there were."""
-    n = count_changes(root)
-    if not n:
-        return 0
-    W = qn
-    # rows inserted/deleted
-    for trpr in list(root.iter(W("w:trPr"))):
-        tr_el = trpr.getparent()
-        if trpr.find(W("w:del")) is not None and tr_el.getparent() is not None:
-            tr_el.getparent().remove(tr_el)
-            continue
-        for m in trpr.findall(W("w:ins")):
-            trpr.remove(m)
-    for tag in ("w:cellIns", "w:cellMerge"):
-        for el in list(root.iter(W(tag))):
-            el.getparent().remove(el)
-    for el in list(root.iter(W("w:cellDel"))):
-        tc = el.getparent().getparent()
-        if tc is not None and tc.getparent() is not None:
-            tc.getparent().remove(tc)
-    # property changes: the current properties stand
-    for tag in ("w:rPrChange", "w:pPrChange", "w:sectPrChange", "w:tblPrChange",
-                "w:tblGridChange", "w:tcPrChange", "w:trPrChange", "w:tblPrExChange",
-                "w:numberingChange"):
-        for el in list(root.iter(W(tag))):
-            el.getparent().remove(el)
-    # paragraph marks
-    merge = []
-    for rpr in list(root.iter(W("w:rPr"))):
-        parent = rpr.getparent()
-        if parent is None or parent.tag != W("w:pPr"):
-            continue
-        for m in list(rpr):
-            if m.tag in (W("w:ins"), W("w:moveTo")):
-                rpr.remove(m)
-            elif m.tag in (W("w:del"), W("w:moveFrom")):
-                rpr.remove(m)
-                merge.append(parent.getparent())
-    # content
-    for tag in ("w:del", "w:moveFrom"):
-        for el in list(root.iter(W(tag))):
-            if el.getparent() is not None:
-                el.getparent().remove(el)
-    for tag in ("w:ins", "w:moveTo"):
-        for el in list(root.iter(W(tag))):
-            if el.getparent() is not None and el.getparent().tag != W("w:rPr"):
-                _unwrap(el)
-    for tag in ("w:moveFromRangeStart", "w:moveFromRangeEnd", "w:moveToRangeStart",
-                "w:moveToRangeEnd"):
-        for el in list(root.iter(W(tag))):
-            el.getparent().remove(el)
-    # merge paragraphs whose mark was deleted into the next paragraph (last to first)
-    for p in reversed(merge):
-        nxt = p.getnext()
-        while nxt is not None and nxt.tag != W("w:p"):
-            nxt = nxt.getnext() if nxt.tag not in (W("w:tbl"),) else None
-            if nxt is None:
-                break
-        if nxt is None or nxt.tag != W("w:p"):
-            continue
-        content = [c for c in p if c.tag != W("w:pPr")]
-        anchor = nxt.find(W("w:pPr"))
-        for c in reversed(content):
-            if anchor is not None:
-                anchor.addnext(c)
-            else:
-                nxt.insert(0, c)
-        p.getparent().remove(p)
-    return n
+__all__ = [
+    "IdAllocator", "Tracker", "used_ids", "iso_now", "clean_text", "tokenize", "word_diff",
+    "make_run", "new_paragraph", "text_runs", "run_length", "owner_paragraph", "paragraph_text",
+    "apply_ops", "apply_text_ops", "mark_paragraph", "is_last_in_container",
+    "insert_paragraphs_after", "delete_paragraph", "move_from", "move_to", "add_comment",
+    "initials_of", "accept_all", "count_changes", "separate_bookmark_ids", "set_track_revisions",
+    "qn", "OxmlElement",
+]

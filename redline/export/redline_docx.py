@@ -381,7 +381,7 @@ def _docx_layout(agreement: model.Agreement):
         if element is not None and part.partname.endswith(".xml") and "/word/" in part.partname:
             accepted += ooxml.accept_all(element)
     layout = Layout(document=doc, tracked_in_input=accepted)
-    ps = [p for p in body.iter(qn("w:p")) if ooxml._owner_p(p) is None]
+    ps = [p for p in body.iter(qn("w:p")) if ooxml.owner_paragraph(p) is None]
     layout.paragraphs = ps
     layout.texts = [ooxml.paragraph_text(p) for p in ps]
     ref = agreement.text
