@@ -251,7 +251,7 @@ def test_desktop_entry_is_valid():
 
 
 def test_build_scripts_are_valid_bash():
-    for script in ("build.sh", "ci-check.sh", "bench-startup.sh", "macos/build-dmg.sh"):
+    for script in ("build.sh", "ci-check.sh", "bench-startup.sh", "macos/build-dmg.sh", "install-user.sh"):
         result = subprocess.run(["bash", "-n", str(PACKAGING / script)], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
 

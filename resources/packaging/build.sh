@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the Linux installers from a checkout:
 #   dist/redline/                               the PyInstaller one-folder bundle (build.spec)
-#   dist/redline-<version>-linux-x86_64.tar.gz  that folder, as redline-<version>/
+#   dist/redline-<version>-linux-x86_64.tar.gz  that folder as redline-<version>/, with install-user.sh
 #   dist/redline_<version>_amd64.deb            /opt/redline + /usr/bin links + desktop entry + icons
 #
 # Usage: bash resources/packaging/build.sh
@@ -89,31 +89,41 @@ say "libraries checked in $(( $(date +%s) - t0 )) s"
 SIZE_MB=$(du -sm "$BUNDLE" | cut -f1)
 say "dist/redline/ is $SIZE_MB MB unpacked (target: under 150 MB)"
 
-# 3. The tar.gz: the bundle as redline-<version>/.
+# 3. The desktop entry and the icons (hicolor theme), shared by the tar.gz and the .deb.
+SHARE="$ROOT/build/share"
+rm -rf "$SHARE"
+mkdir -p "$SHARE/applications" "$SHARE/icons/hicolor/scalable/apps"
+install -m 644 "$HERE/redline.desktop" "$SHARE/applications/redline.desktop"
+install -m 644 "$ROOT/resources/icons/redline.svg" "$SHARE/icons/hicolor/scalable/apps/redline.svg"
+for png in "$ROOT"/resources/icons/redline-*.png; do
+    n="$(basename "$png" .png)"; n="${n#redline-}"
+    mkdir -p "$SHARE/icons/hicolor/${n}x${n}/apps"
+    install -m 644 "$png" "$SHARE/icons/hicolor/${n}x${n}/apps/redline.png"
+done
+
+# 4. The tar.gz: redline-<version>/ = the bundle, share/ and install-user.sh (PATH + menu, no root).
 t0=$(date +%s)
 TARBALL="$ROOT/dist/redline-$VERSION-linux-x86_64.tar.gz"
-rm -f "$TARBALL"
-tar -C "$ROOT/dist" --owner=0 --group=0 --numeric-owner \
-    --transform "s,^redline,redline-$VERSION," -czf "$TARBALL" redline
+TSTAGE="$ROOT/build/tar/redline-$VERSION"
+rm -rf "$ROOT/build/tar" "$TARBALL"
+mkdir -p "$TSTAGE"
+cp -al "$BUNDLE/." "$TSTAGE/" 2>/dev/null || cp -a "$BUNDLE/." "$TSTAGE/"
+cp -a "$SHARE" "$TSTAGE/share"
+install -m 755 "$HERE/install-user.sh" "$TSTAGE/install-user.sh"
+tar -C "$ROOT/build/tar" --owner=0 --group=0 --numeric-owner -czf "$TARBALL" "redline-$VERSION"
+rm -rf "$ROOT/build/tar"
 say "wrote $TARBALL ($(du -m "$TARBALL" | cut -f1) MB, $(( $(date +%s) - t0 )) s)"
 t0=$(date +%s)
 
-# 4. The .deb.
+# 5. The .deb.
 STAGE="$ROOT/build/deb/redline_${VERSION}_$ARCH"
 rm -rf "$STAGE"
-mkdir -p "$STAGE/DEBIAN" "$STAGE/opt" "$STAGE/usr/bin" "$STAGE/usr/share/applications" \
-         "$STAGE/usr/share/doc/redline" "$STAGE/usr/share/icons/hicolor/scalable/apps"
+mkdir -p "$STAGE/DEBIAN" "$STAGE/opt" "$STAGE/usr/bin" "$STAGE/usr/share/doc/redline"
 cp -a "$BUNDLE" "$STAGE/opt/redline"
 # Symlinks: PyInstaller's bootloader resolves its own path, so it finds /opt/redline/_internal.
 ln -s /opt/redline/redline "$STAGE/usr/bin/redline"
 ln -s /opt/redline/redline-gui "$STAGE/usr/bin/redline-gui"
-install -m 644 "$HERE/redline.desktop" "$STAGE/usr/share/applications/redline.desktop"
-install -m 644 "$ROOT/resources/icons/redline.svg" "$STAGE/usr/share/icons/hicolor/scalable/apps/redline.svg"
-for png in "$ROOT"/resources/icons/redline-*.png; do
-    n="$(basename "$png" .png)"; n="${n#redline-}"
-    mkdir -p "$STAGE/usr/share/icons/hicolor/${n}x${n}/apps"
-    install -m 644 "$png" "$STAGE/usr/share/icons/hicolor/${n}x${n}/apps/redline.png"
-done
+cp -a "$SHARE/applications" "$SHARE/icons" "$STAGE/usr/share/"
 cat > "$STAGE/usr/share/doc/redline/copyright" <<EOF
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: redline

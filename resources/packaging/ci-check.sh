@@ -63,8 +63,11 @@ ms() { date +%s%N | cut -b1-13; }
 say "redline --version: $(env -i HOME="$work" PATH="$SYSPATH" redline --version)"
 # The tar.gz runs where it is unpacked.
 tar -xzf "$ROOT/dist/redline-$VERSION-linux-x86_64.tar.gz" -C "$work"
-[[ "$(env -i HOME="$work" PATH="$SYSPATH" "$work/redline-$VERSION/redline" --version)" == "redline $VERSION" ]] \
+env -i HOME="$work" PATH="$SYSPATH" "$work/redline-$VERSION/install-user.sh" >/dev/null || die "install-user.sh"
+[[ "$(env -i HOME="$work" PATH="$SYSPATH" "$work/.local/bin/redline" --version)" == "redline $VERSION" ]] \
     || die "the tar.gz's redline does not run"
+grep -q "^Exec=$work/redline-$VERSION/redline-gui" "$work/.local/share/applications/redline.desktop" \
+    || die "install-user.sh wrote no menu entry"
 rm -rf "$work/redline-$VERSION"
 t0=$(ms)
 env -i HOME="$work" PATH="$SYSPATH" LANG=C.UTF-8 redline --selftest || die "redline --selftest"
