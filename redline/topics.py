@@ -190,7 +190,9 @@ def _trie_regex(phrases: Iterable[str]) -> re.Pattern:
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return "(?:" + body + ")?" if ends else body
 
-    return re.compile(r"(?<![a-z0-9])(" + build(trie) + r")(?![a-z0-9])")
+    # a phrase starting with a word character starts a word; one starting with a quote or
+    # another sign ('" means') may follow a word directly ('"charges" means')
+    return re.compile(r"(?:(?<![a-z0-9])|(?=[^a-z0-9]))(" + build(trie) + r")(?![a-z0-9])")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,7 +375,7 @@ def _inline_marks(text: str) -> Tuple[List[int], List[Tuple[str, object]]]:
     return [x[0] for x in marks], [x[1] for x in marks]
 
 
-def _inline_headings(idx: _Index, text: str, pieces, inline) -> Dict[str, Tuple[float, str]]:
+def _inline_headings(idx: _Index, text: str, pieces, inline, body_start: int = 0) -> Dict[str, Tuple[float, str]]:
     """Return topics named by numbered headings inside a clause's own text ("Section 1.02 Acceptance.").
 
     They are sub-clauses the segmenter left inside their parent; each names its subject as a
@@ -384,7 +386,7 @@ def _inline_headings(idx: _Index, text: str, pieces, inline) -> Dict[str, Tuple[
     for a, b in pieces:
         if b - a < 40:
             continue
-        i = bisect.bisect_left(starts, a)
+        i = bisect.bisect_left(starts, max(a, body_start))  # the clause's own number is no inline heading
         while i < len(starts) and starts[i] < b:
             kind, payload = marks[i]
             i += 1
@@ -427,6 +429,15 @@ def _run_in_heading(idx: _Index, text: str, start: int, end: int) -> Dict[str, T
     return {tid: (0.85, f"heading run into the text ~ '{written}'") for tid, written in owners}
 
 
+def _last_chars(text: str, pieces) -> str:
+    """Return the last few characters of a clause's own text, stripped ("...; or")."""
+    for a, b in reversed(pieces):
+        tail = text[max(a, b - 12):b].strip()
+        if tail:
+            return re.sub(r"\s+", " ", tail)
+    return ""
+
+
 def _names_a_service(heading: str) -> bool:
     """True for a short heading naming an offering: "Monitoring Services", "Velvetel Mobile Service"."""
     words = _norm(heading).split()
@@ -443,6 +454,7 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
     result: Dict[str, Tuple[TopicHit, ...]] = {}
     heading_of: Dict[str, Dict[str, Tuple[float, str]]] = {}
     under_exclusive: set = set()
+    own_end: Dict[str, str] = {}
     for clause in agreement.clauses:  # document order: parents before children
         heading = _heading(agreement, clause)
         head = _heading_hits(idx, heading)
@@ -450,16 +462,22 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
             head = _run_in_heading(idx, text, clause.body_start, clause.end)
         heading_of[clause.id] = head
         pieces = own_pieces(agreement, clause)
+        own_end[clause.id] = _last_chars(text, pieces)
+        # an item of a list that completes its parent's sentence ("... may suspend if: 6.1.1 you
+        # ...; 6.1.2 ...; or") is about the parent's subject: only decisive words add topics
+        list_item = not heading and (own_end[clause.id].endswith((";", "; or", "; and", ",", ", or", ", and"))
+                                     or own_end.get(clause.parent or "", "").endswith((":", "—", "-")))
         n_words = sum(text.count(" ", a, b) + text.count("\n", a, b) for a, b in pieces)
         body = _body_scores(idx, hits.within(pieces), n_words)
         strong = any(v[0] >= 0.95 for v in head.values())
-        related = _related(idx, heading) if heading and not strong else set()
+        related = _related(idx, heading) if heading else set()
         scores: Dict[str, Tuple[float, List[str]]] = {}
         for tid, (hs, ev) in head.items():
             b = body.get(tid)
             bonus = min(0.1, b[0] / 20) if b else 0.0
             scores[tid] = (min(1.0, hs + bonus), [ev] + (list(b[2][:2]) if b else []))
-        for tid, (hs, ev) in _inline_headings(idx, text, pieces, inline).items():
+        for tid, (hs, ev) in _inline_headings(idx, text, pieces, inline,
+                                                   clause.body_start if clause.heading else 0).items():
             if tid not in scores or scores[tid][0] < hs:
                 scores[tid] = (hs, [ev])
         fallback = False
@@ -470,15 +488,16 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
             under_exclusive.add(clause.id)
             only = True  # an item of a definitions list addresses nothing else either
         for tid, (norm, distinct, ev, sent, decisive) in body.items():
-            if tid in scores or (only and not decisive):
+            if tid in scores or ((only or list_item) and not decisive):
                 continue  # a definitions list addresses nothing else, unless in decisive words
             need = BODY_MIN_RELATED if tid in related else BODY_MIN
             strong_one = distinct == 1 and n_words <= 50 and ev and len(ev[0].split("'")[1].split()) >= 3 \
                 and norm >= 1.4
             if (norm >= need and (distinct >= 2 or norm >= 2 * need)) or sent >= SENTENCE_MIN or strong_one:
                 scores[tid] = (min(0.84, 0.35 + max(norm, sent / 2) / 10), list(ev))
-        if not only and not head and not scores and not heading and 8 <= n_words <= 80 and body \
-                and clause.norm and "." in clause.norm:
+        if not only and not list_item and not head and not scores and not heading and 8 <= n_words <= 150 \
+                and body \
+                and clause.norm and ("." in clause.norm or not clause.parent):
             # a short numbered sub-clause without a heading ("3.2 If the Customer fails to pay
             # ...") is about its strongest evidence; lettered list items are left to their parent
             tid, (norm, _, ev, _, _) = max(body.items(), key=lambda kv: (kv[1][0], -idx.order.get(kv[0], 0)))
