@@ -3,7 +3,7 @@ one clear `InputError` that names the file and says what to do."""
 
 from __future__ import annotations
 
-import io
+import copy
 import struct
 import zipfile
 from pathlib import Path
@@ -267,3 +267,34 @@ def test_word_number_formats_and_restarts(tmp_path):
     got = [p.number for p in doc.paragraphs]
     assert got == [n for _, n in plan] + [None, "3.", None]
     assert [p.num_level for p in doc.paragraphs[:3]] == [0, 1, 1]
+
+
+def test_docx_runs_read_from_the_xml(tmp_path):
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    d = docx.Document()
+    p1 = d.add_paragraph("1. Scope. See ")
+    link = etree.SubElement(p1._p, qn("w:hyperlink"))
+    r = etree.SubElement(link, qn("w:r"))
+    t = etree.SubElement(r, qn("w:t"))
+    t.text = "the portal"
+    p1.add_run(" for details.")
+    # a paragraph whose mark was deleted as a tracked change joins the next one
+    p2 = d.add_paragraph("The fees are")
+    rpr = etree.SubElement(p2._p.get_or_add_pPr(), qn("w:rPr"))
+    etree.SubElement(rpr, qn("w:del"), {qn("w:id"): "5", qn("w:author"): "V"})
+    d.add_paragraph(" due monthly.")
+    sdt = etree.SubElement(d.element.body, qn("w:sdt"))
+    content = etree.SubElement(sdt, qn("w:sdtContent"))
+    content.append(copy.deepcopy(d.add_paragraph("2. Term. One year.")._p))
+    d.element.body.remove(d.paragraphs[-1]._p)
+    d.element.body.append(d.element.body.find(qn("w:sectPr")))
+    path = tmp_path / "runs.docx"
+    d.save(str(path))
+    doc = read_document(path)
+    assert doc.text == "1. Scope. See the portal for details.\nThe fees are due monthly.\n2. Term. One year."
+    assert doc.tracked_changes_in_input == 1
+    for sp in doc.paragraphs:
+        assert 0 <= sp.start <= sp.end <= len(doc.text)
+    assert [c.norm for c in segment(doc).clauses] == ["1", "2"]

@@ -13,9 +13,8 @@ Word's automatic numbers are not in the text: each paragraph's computed number i
 from __future__ import annotations
 
 import io
-import re
 import zipfile
-from typing import Dict, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
 from redline.errors import InputError
 from redline.ingest.numbering import Numbering, read_styles
