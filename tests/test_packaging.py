@@ -52,7 +52,9 @@ def _run_spec(monkeypatch, tmp_path, platform: str):
         kinds[name] = type(name, (_Target,), {})
     _Target.made = []
     try:
-        importlib.import_module("PyInstaller.utils.hooks")
+        hooks = importlib.import_module("PyInstaller.utils.hooks")
+        if platform != sys.platform:  # its subprocess must not run under a pretended platform
+            monkeypatch.setattr(hooks, "collect_submodules", lambda name: [name])
     except ImportError:  # the 'build' extra is not installed: stand in for the one helper used
         hooks = types.ModuleType("PyInstaller.utils.hooks")
         hooks.collect_submodules = lambda name: [name]
