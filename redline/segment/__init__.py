@@ -123,7 +123,7 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
         else:
             ptitle = ps.head.title
             kind = ps.head.kind
-            pid = unique(_parts.slug(ptitle, kind))
+            pid = unique(_parts.slug(ptitle, kind, re.findall(r"[a-z0-9]+", title.lower())))
             start = ps.start
         part_index_map.append(len(part_specs))
         part_specs.append((pid, ptitle, kind, start))

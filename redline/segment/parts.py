@@ -55,12 +55,13 @@ def kind_of(title: str) -> str:
     return best[1] if best else "other"
 
 
-def slug(title: str, kind: str) -> str:
-    """Return a short stable id for a part titled `title`."""
+def slug(title: str, kind: str, common: Iterable[str] = ()) -> str:
+    """Return a short stable id for a part titled `title` (words in `common` left out)."""
     words = re.findall(r"[a-z0-9]+", title.lower())
-    drop = {"the", "of", "to", "and", "for", "a", "an", "service", "services", "exhibit", "schedule",
-            "attachment", "appendix", "annex", "addendum", "sow", "statement", "work", "no"}
-    keep = [w for w in words if w not in drop][:4]
+    drop = {"the", "of", "to", "and", "for", "a", "an", "at", "service", "services", "exhibit",
+            "schedule", "attachment", "appendix", "annex", "addendum", "sow", "statement", "work", "no"}
+    drop |= {w for w in common if len(w) > 2}
+    keep = [w for w in words if w not in drop and not (len(w) == 1 and w.isalpha())][:4]
     return kind + ("-" + "-".join(keep) if keep else "")
 
 
