@@ -269,6 +269,7 @@ def test_matrix_cells_show_count_silence_and_worst_severity(loaded):
     ref = next(cv for cv in loaded.compare.columns if cv.column.clauses)
     loaded.compare.set_reference(ref.column.item.path)
     loaded.compare.diff_box.setChecked(True)
+    assert loaded.compare.diff_task is not None and loaded.compare.diff_task.wait(30000)
     others = [cv for cv in loaded.compare.columns if cv is not ref and cv.column.clauses]
     assert others and all(any(m.note.startswith("Not in") for m in cv.text.marks) for cv in others)
     assert not any(m.note.startswith("Not in") for m in ref.text.marks)

@@ -161,7 +161,8 @@ def selftest() -> int:
             checks.check(window.tabs.currentIndex() == 1, "a topic opens the compare tab")
             checks.check(len(window.compare.columns) == len(analysis.agreements), "one column per agreement")
             window.compare.diff_box.setChecked(True)
-            app.processEvents()
+            task = window.compare.diff_task
+            checks.check(task is None or task.wait(30000), "the differences against a reference are marked")
             window.compare.diff_box.setChecked(False)
 
     def source() -> None:

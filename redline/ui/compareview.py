@@ -21,8 +21,11 @@ from redline.spans import clean_pieces
 from redline.ui.models import SEVERITY_COLORS, SEVERITY_RANK, short_name, topic_name
 from redline.ui.textviews import Mark, MarkerBar, SpanText
 from redline.ui.wordiff import changed_spans
+from redline.ui.worker import run_task
 
 DIFF_COLOR = "#cfe3ff"
+DIFF_TIMEOUT = 0.5
+"""Seconds diff-match-patch may spend on one column before settling for a coarser diff."""
 COLUMN_MIN_WIDTH = 128
 """Narrower than this, the columns scroll sideways instead of squeezing the text."""
 
@@ -154,6 +157,7 @@ class ColumnView(QWidget):
         lay.addWidget(self.note)
         lay.addLayout(row, 1)
         self.column: Optional[Column] = None
+        self.finding_marks: List[Mark] = []
 
 
 class CompareView(QWidget):
@@ -171,6 +175,8 @@ class CompareView(QWidget):
         self.columns: List[ColumnView] = []
         self._match_cache: Dict[Tuple[int, int, int], int] = {}
         self._syncing = False
+        self._diff_gen = 0
+        self.diff_task = None
 
         self.topic_box = QComboBox()
         self.topic_box.setMinimumContentsLength(12)
@@ -306,7 +312,10 @@ class CompareView(QWidget):
         self.refresh_marks()
 
     def refresh_marks(self) -> None:
-        """Recompute each column's highlights: findings by severity, and differences if on."""
+        """Recompute each column's highlights: findings by severity now, differences (if on) from
+        the worker, drawn over the findings when they arrive."""
+        self._diff_gen += 1
+        self.diff_task = None
         if not self.columns:
             return
         ref_path = self.reference() if self.diff_box.isChecked() else None
@@ -322,19 +331,57 @@ class CompareView(QWidget):
                 for vs, ve in col.view_spans(f.start, f.end):
                     marks.append(Mark(vs, ve, SEVERITY_COLORS.get(f.severity, "#eeeeee"), finding_note(f),
                                       payload=f))
-            # differences are drawn last: when asked for, they are what the reader looks at
-            if ref_col is not None and col is not ref_col and col.clauses and ref_col.clauses:
-                ref_text = "\n\n".join(ref_col.clause_text(k) for k in range(len(ref_col.clauses)))
-                for _cid, s, e in col.clauses:
-                    for ds, de in changed_spans(ref_text, col.text[s:e]):
-                        marks.append(Mark(s + ds, s + de, DIFF_COLOR,
-                                          f"Not in {short_name(ref_col.item)}", underline=True))
+            cv.finding_marks = marks
             cv.text.set_marks(marks)
         if ref_path and (ref_col is None or not ref_col.clauses):
             self.diff_note.setText("The reference says nothing on this topic: pick another.")
             self.diff_note.show()
         else:
             self.diff_note.hide()
+        if ref_col is None or not ref_col.clauses:
+            return
+        ref_text = "\n\n".join(ref_col.clause_text(k) for k in range(len(ref_col.clauses)))
+        jobs = [(n, [(s, cv.column.text[s:e]) for _cid, s, e in cv.column.clauses])
+                for n, cv in enumerate(self.columns)
+                if cv.column is not None and cv.column is not ref_col and cv.column.clauses]
+        gen = self._diff_gen
+        ref_name = short_name(ref_col.item)
+        self.diff_note.setText(f"Marking the words that are not in {ref_name}…")
+        self.diff_note.show()
+
+        def work(progress) -> Dict[int, List[Tuple[int, int]]]:
+            out: Dict[int, List[Tuple[int, int]]] = {}
+            for i, (n, pieces) in enumerate(jobs):
+                if progress.cancelled() or gen != self._diff_gen:
+                    break
+                progress.step(i, len(jobs), "comparing words")
+                # one diff per column: its clauses joined, offsets mapped back to the view
+                body, starts, pos = [], [], 0
+                for view_start, text in pieces:
+                    starts.append((pos, view_start, len(text)))
+                    body.append(text)
+                    pos += len(text) + 2
+                spans = changed_spans(ref_text, "\n\n".join(body), timeout=DIFF_TIMEOUT)
+                mapped = []
+                for ds, de in spans:
+                    for bs, vs, n_chars in starts:
+                        s0, e0 = max(ds, bs), min(de, bs + n_chars)
+                        if s0 < e0:
+                            mapped.append((vs + s0 - bs, vs + e0 - bs))
+                out[n] = mapped
+            return out
+
+        def done(result: Dict[int, List[Tuple[int, int]]]) -> None:
+            if gen != self._diff_gen:
+                return  # the topic or the reference changed meanwhile
+            for n, spans in result.items():
+                if n < len(self.columns):
+                    cv = self.columns[n]
+                    extra = [Mark(s, e, DIFF_COLOR, f"Not in {ref_name}", underline=True) for s, e in spans]
+                    cv.text.set_marks(list(cv.finding_marks) + extra)
+            self.diff_note.hide()
+
+        self.diff_task = run_task(work, on_done=done, name="differences")
 
     # -- sync scrolling ----------------------------------------------------------------------
 

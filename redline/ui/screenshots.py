@@ -81,6 +81,8 @@ def take(out_dir: str, only: Optional[Iterable[str]] = None) -> list:
     ref = next((i.path for i in analysis.agreements if Path(i.path).name.startswith("customer-")), None)
     w.compare.set_reference(ref)
     w.compare.diff_box.setChecked(True)
+    if w.compare.diff_task is not None:
+        w.compare.diff_task.wait(60000)
     shot("compare-diff")
     w.compare.diff_box.setChecked(False)
     if pick and (not wanted or "findings" in wanted):

@@ -71,10 +71,10 @@ def word_diff(old: str, new: str, *, timeout: float = 1.0) -> List[Piece]:
     return pieces
 
 
-def changed_spans(old: str, new: str) -> List[Tuple[int, int]]:
+def changed_spans(old: str, new: str, *, timeout: float = 1.0) -> List[Tuple[int, int]]:
     """Return the spans of `new` whose words are not in `old` (whitespace-only runs left out)."""
     out: List[Tuple[int, int]] = []
-    for p in word_diff(old, new):
+    for p in word_diff(old, new, timeout=timeout):
         if p.op == INSERT and p.text.strip():
             start = p.new_start + (len(p.text) - len(p.text.lstrip()))
             end = p.new_start + len(p.text.rstrip())
