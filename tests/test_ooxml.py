@@ -135,6 +135,16 @@ def test_inserted_paragraphs_and_the_last_mark():
     assert view.accepted == "First.\nNew one.\nNew two.\nLast.\nAt the very end."
 
 
+def test_inserted_paragraphs_before_the_first():
+    d, ps = _doc_with(["Only."])
+    tr = ooxml.Tracker.for_document(d, "Counsel")
+    ooxml.insert_paragraphs_before(tr, ps[0], ["New first.", "New second."])
+    view = read_docx(_save(d))
+    assert view.problems == []
+    assert view.rejected == "Only."
+    assert view.accepted == "New first.\nNew second.\nOnly."
+
+
 def test_delete_last_paragraph_uses_previous_mark():
     d, ps = _doc_with(["Keep.", "Remove me."])
     tr = ooxml.Tracker.for_document(d, "Counsel")

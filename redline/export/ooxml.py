@@ -50,6 +50,8 @@ API (all functions take a `Tracker`: author, date and the id allocator):
 * ``new_paragraph(text, style=None)`` / ``make_run(text, rpr=None, deleted=False)`` -- plain XML.
 * ``insert_paragraphs_after(tr, anchor_p, texts, style=None)`` -- wholly inserted paragraphs after
   ``anchor_p`` (content in ``w:ins``, marks inserted); returns the new ``w:p`` elements.
+* ``insert_paragraphs_before(tr, anchor, texts, style=None)`` -- the same before a w:p/w:tbl (for
+  the start of a document or cell); every new mark is inserted.
 * ``delete_paragraph(tr, p)`` -- mark a whole existing paragraph (content and mark) deleted.
 * ``move_from(tr, runs, name)`` / ``move_to(tr, runs, name)`` -- wrap runs of one paragraph in move
   markup with its range marks; the same `name` pairs the two; returns the wrapper.
@@ -566,6 +568,24 @@ def insert_paragraphs_after(tr: Tracker, anchor_p, texts: Sequence[str],
     return made
 
 
+def insert_paragraphs_before(tr: Tracker, anchor, texts: Sequence[str],
+                             style: Optional[str] = None) -> List:
+    """Insert wholly tracked paragraphs with `texts` before `anchor` (a w:p or w:tbl); return them.
+
+    Each new paragraph's content and mark are inserted: rejecting removes them whole.
+    """
+    made = []
+    for text in texts:
+        p = new_paragraph("", style)
+        w = tr.change("w:ins")
+        w.append(make_run(text.replace("\n", " ")))
+        p.append(w)
+        anchor.addprevious(p)
+        mark_paragraph(tr, p, "ins")
+        made.append(p)
+    return made
+
+
 def delete_paragraph(tr: Tracker, p) -> List:
     """Mark paragraph `p` wholly deleted (content and mark); return the w:del wrappers."""
     text = paragraph_text(p)
@@ -660,7 +680,7 @@ __all__ = [
     "IdAllocator", "Tracker", "used_ids", "iso_now", "clean_text", "tokenize", "word_diff",
     "make_run", "new_paragraph", "text_runs", "run_length", "owner_paragraph", "paragraph_text",
     "apply_ops", "apply_text_ops", "mark_paragraph", "is_last_in_container",
-    "insert_paragraphs_after", "delete_paragraph", "move_from", "move_to", "add_comment",
+    "insert_paragraphs_after", "insert_paragraphs_before", "delete_paragraph", "move_from", "move_to", "add_comment",
     "initials_of", "accept_all", "count_changes", "separate_bookmark_ids", "set_track_revisions",
     "qn", "OxmlElement",
 ]
