@@ -11,6 +11,8 @@ from types import SimpleNamespace
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from docx.oxml.ns import qn
 from docx_reader import read_docx
 from lxml import etree
@@ -19,9 +21,9 @@ from redline import api, spans
 from redline.errors import OutputError
 from redline.export import memo_facts
 from redline.export.memo import SHADES, TEXT_WIDTH_TWIPS, write_memo
-from redline.export.memo_content import BANNER, ELLIPSIS, quotable
+from redline.export.memo_content import BANNER, ELLIPSIS, finding_quote, quotable
 from redline.model import (Agreement, AgreementAnalysis, Analysis, Cell, Clause, DefinedTerm,
-                           Document, Finding, KeyTerm, MarketEntry, OpenItem, Parties, Part, XRef)
+                           Document, Finding, Furniture, KeyTerm, MarketEntry, OpenItem, Parties, Part, XRef)
 from redline.playbook import load_playbook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
@@ -457,3 +459,25 @@ def test_long_quotes_are_elided_only_between_exact_pieces():
     for piece in quote_pieces(shown):
         assert piece in text
     assert quotable("  a\n b  ") == "a b"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 3_000))
+def test_any_span_is_quoted_as_the_agreements_own_words(start, length):
+    # Furniture (a page header) cut out of the middle of the text: quotes skip it, exactly.
+    body = " ".join(f"term{i} applies;" for i in range(900))
+    header = "\nCONFIDENTIAL Page 7 of 30\n"
+    cut = len(body) // 2
+    text = body[:cut] + header + body[cut:]
+    furn = (Furniture("running_header", cut, cut + len(header)),)
+    ag = Agreement(Document("f.txt", "txt", text), "f", (Part("main", "f", "main", 0, len(text)),), (),
+                   furniture=furn)
+    item = AgreementAnalysis(ag, Parties("Acme", "Customer"))
+    start = min(start, len(text) - 1)
+    end = min(len(text), start + length)
+    f = Finding("x", "r", "t", "topic", "high", None, start, end, text[start:end])
+    shown = quotable(finding_quote(item, f))
+    clean = flat(spans.quote(ag, 0, len(text)))
+    assert "CONFIDENTIAL" not in shown
+    for piece in quote_pieces(shown):
+        assert piece in clean
