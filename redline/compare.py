@@ -982,8 +982,15 @@ def _settle_last_mark(segs: List[Segment]) -> None:
         return
     mark = segs[k]
     if mark.op == EQUAL:
-        segs[k] = final
-        segs[-1] = mark
+        # trade the ops, keep each position's paragraph identity (k-th NEW mark stays NEW's k-th)
+        if new_side:
+            segs[k] = replace(mark, op=final.op, move=final.move, change=final.change)
+            segs[-1] = replace(final, op=EQUAL, move=0, old_unit=mark.old_unit)
+        else:
+            segs[k] = replace(mark, op=final.op, move=final.move, change=final.change,
+                              new_unit=-1, new_offset=0)
+            segs[-1] = replace(final, op=EQUAL, move=0, new_unit=mark.new_unit,
+                               new_offset=mark.new_offset)
     else:
         del segs[k]
         merged = replace(final, op=EQUAL, move=0,

@@ -242,7 +242,7 @@ def test_docx_output_rejects_to_old_and_accepts_to_new(pairs, tmp_path, moves):
             else:
                 assert view.counts["moveFrom"] == view.counts["moveTo"] == 0
                 texts = list(view.comments.values())
-                assert any("now appears as" in t for t in texts)
+                assert any("now appears in" in t for t in texts)
                 assert any("earlier version" in t for t in texts)
 
 

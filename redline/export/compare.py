@@ -494,16 +494,19 @@ class _Writer:
                 continue
             if op == MOVE_FROM:
                 where = _clause_name(change.new_number, change.new)
-                text = f"Moved: this clause now appears as {where} (inserted there)."
+                text = f"Moved: this text now appears in {where} (shown there as an insertion)."
             else:
                 where = _clause_name(change.old_number, change.old)
-                text = f"Moved: this clause was {where} in the earlier version (deleted there)."
+                text = f"Moved: this text was in {where} of the earlier version (shown there as a deletion)."
             ooxml.add_comment(self.tr, self.document, first, last, text)
 
 
 def _clause_name(number: Optional[str], cid: Optional[str]) -> str:
-    if number:
-        return f"clause {number}"
+    label = (number or "").strip(" .:")
+    if label:
+        return label if " " in label else f"clause {label}"
+    if cid and "/" in cid:
+        return f"clause {cid.split('/', 1)[1].split('~')[0]} ({cid.split('/')[0]})"
     if cid:
-        return f"clause {cid}"
+        return f"the opening text ({cid})"
     return "another clause"
