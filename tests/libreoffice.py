@@ -165,6 +165,20 @@ class LibreOffice:
             raise LibreOfficeMissing(f"LibreOffice did not start within {timeout:.0f} s {err}")
         return lo
 
+    def _ask_or_restart(self, request: dict) -> dict:
+        """Ask; if LibreOffice died on the way (it sometimes does), start it again and ask once more."""
+        try:
+            a = self._ask(request)
+            if "disposed" not in str(a.get("error", "")).lower():
+                return a
+        except RuntimeError:
+            pass
+        fresh = LibreOffice.start()
+        old_soffice, old_probe, old_profile = self._soffice, self._probe, self._profile
+        self._soffice, self._probe, self._profile = fresh._soffice, fresh._probe, fresh._profile
+        LibreOffice(old_soffice, old_probe, old_profile).close()
+        return self._ask(request)
+
     def _ask(self, request: dict) -> dict:
         with self._lock:
             if self._probe.poll() is not None:
@@ -216,7 +230,7 @@ class LibreOffice:
             copy = Path(tempfile.mkdtemp(prefix="redline-lo-nc-")) / Path(path).name
             copy.write_bytes(_without_comment_anchors(Path(path).read_bytes()))
             try:
-                a = self._ask({"cmd": "open", "path": str(copy)})
+                a = self._ask_or_restart({"cmd": "open", "path": str(copy)})
             finally:
                 shutil.rmtree(copy.parent, ignore_errors=True)
             views.append(LOView(opened=bool(a.get("opened")), changes=changes, comments=comments,

@@ -680,7 +680,7 @@ __all__ = [
     "IdAllocator", "Tracker", "used_ids", "iso_now", "clean_text", "tokenize", "word_diff",
     "make_run", "new_paragraph", "text_runs", "run_length", "owner_paragraph", "paragraph_text",
     "apply_ops", "apply_text_ops", "mark_paragraph", "is_last_in_container",
-    "insert_paragraphs_after", "insert_paragraphs_before", "delete_paragraph", "move_from", "move_to", "add_comment",
-    "initials_of", "accept_all", "count_changes", "separate_bookmark_ids", "set_track_revisions",
-    "qn", "OxmlElement",
+    "insert_paragraphs_after", "insert_paragraphs_before", "delete_paragraph", "move_from",
+    "move_to", "add_comment", "initials_of", "accept_all", "count_changes",
+    "separate_bookmark_ids", "set_track_revisions", "qn", "OxmlElement",
 ]
