@@ -143,13 +143,19 @@ def synthetic(analysis):
 # Reading the memo back
 
 
+def styled(document):
+    """(style name, text) of every body paragraph (style ids resolved once: lookups are slow)."""
+    names = {st.style_id: st.name for st in document.styles}
+    return [(names.get(p._p.style or "", "Normal"), p.text) for p in document.paragraphs]
+
+
 def headings(document):
-    out = []
-    for p in document.paragraphs:
-        name = p.style.name if p.style is not None else ""
-        if name.startswith("Heading "):
-            out.append((int(name.split()[1]), p.text))
-    return out
+    return [(int(name.split()[1]), text) for name, text in styled(document)
+            if name.startswith("Heading ")]
+
+
+def quotes_in(document):
+    return [text for name, text in styled(document) if name == "Quote"]
 
 
 def table_by_head(document, first: str):
@@ -221,8 +227,9 @@ def check_memo(path: Path, an, book):
     order = {"high": 0, "medium": 1, "low": 2}
     topic_ids = [t.id for t in book.topics]
     for r, row in enumerate(heat.rows[1: len(topic_ids) + 1]):
+        cells = row.cells
         for i, item in enumerate(an.agreements):
-            cell = row.cells[col_of[labels[i]]]
+            cell = cells[col_of[labels[i]]]
             found = [f for f in item.findings if f.topic == topic_ids[r]]
             assert shading(cell) != ""
             if found:
@@ -238,7 +245,7 @@ def check_memo(path: Path, an, book):
     assert len(terms.columns) == 1 + n
     # Every quote is the agreement's own words, furniture aside.
     texts = [clean_text(item) for item in an.agreements]
-    quotes = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Quote"]
+    quotes = quotes_in(document)
     for q in quotes:
         for piece in quote_pieces(q):
             assert any(piece in t for t in texts), piece[:80]
@@ -318,19 +325,18 @@ def test_markdown_says_the_same(analysis, playbook, tmp_path):
     assert md.startswith(f"**{BANNER}**")
     for level, text in headings(document):
         assert f"{'#' * (level + 1)} {text}\n" in md
-    for p in document.paragraphs:
-        if p.style is not None and p.style.name == "Quote":
-            assert f"> {p.text}" in md
+    for text in quotes_in(document):
+        assert f"> {text}" in md
     assert md.count("\n| ") >= len(load_playbook(an.playbook_path or None).topics)
 
 
-def test_outputs_are_safe(analysis, tmp_path):
+def test_outputs_are_safe(analysis, playbook, tmp_path):
     target = tmp_path / "memo.docx"
     target.write_bytes(b"keep me")
     with pytest.raises(OutputError):
-        write_memo(analysis, target)
+        write_memo(analysis, target, playbook=playbook)
     assert target.read_bytes() == b"keep me"
-    write_memo(analysis, target, force=True)
+    write_memo(analysis, target, force=True, playbook=playbook)
     assert target.read_bytes()[:2] == b"PK"
     with pytest.raises(OutputError):
         write_memo(analysis, tmp_path / "memo.pdf", fmt="pdf")
