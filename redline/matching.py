@@ -170,6 +170,9 @@ def windows(text: str) -> Iterator[Tuple[int, int]]:
             yield s, e
 
 
+_LABELS = {"schedule", "exhibit", "appendix", "annex", "attachment", "part", "section", "article", "item",
+           "table", "class", "phase", "tier", "level", "option", "plan", "form", "addendum", "rider"}
+"""Words after which a single capital letter ends a sentence ("... in Schedule A. The ...")."""
 _ABBREV = {"u.s", "e.g", "i.e", "inc", "no", "co", "corp", "ltd", "llc", "c.f.r", "sec", "st", "mr",
            "ms", "dr", "vs", "etc", "art", "para", "p", "pp", "n.a", "u.s.c", "jr", "sr", "fig"}
 _BOUNDARY = re.compile(r"[.!?](?=[\"”’)]?\s+[\"“(•●A-Z0-9])|\n\s*\n|\n(?=\s*[•●\-o]?\s*[A-Z(0-9])")
@@ -179,9 +182,11 @@ def _sentences(text: str) -> Iterator[Tuple[int, int]]:
     pos = 0
     for m in _BOUNDARY.finditer(text):
         if m.group(0) in ".!?":
-            before = text[max(pos, m.start() - 8):m.start()]
-            word = re.split(r"[\s(]", before)[-1].lower() if before else ""
-            if word in _ABBREV or re.fullmatch(r"[a-z]", word or "xx") or re.fullmatch(r"\d+(?:\.\d+)*", word or "x"):
+            before = text[max(pos, m.start() - 24):m.start()]
+            words = re.split(r"[\s(]+", before.lower()) if before else [""]
+            word = words[-1]
+            initial = re.fullmatch(r"[a-z]", word or "xx") and not (len(words) > 1 and words[-2] in _LABELS)
+            if word in _ABBREV or initial or re.fullmatch(r"\d+(?:\.\d+)*", word or "x"):
                 continue
             end = m.end()
         else:
