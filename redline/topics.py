@@ -70,7 +70,8 @@ class _Index:
     """Every normalised name and synonym -> (topic id, as written)."""
     """Single-word synonyms (3+ letters, not generic) -> (topic id, synonym as written)."""
     """Normalised synonym of 2+ words -> (topic id, synonym as written)."""
-    evidence_re: Optional[re.Pattern]
+    evidence_re: object
+    """A compiled regex, or (word-led phrases, sign-led phrases) when some start with a quote."""
     phrase_topics: Mapping[str, Tuple[str, ...]]
     phrase_weight: Mapping[str, float]
     exclude: Mapping[str, Tuple[str, ...]]
@@ -159,8 +160,10 @@ _GENERIC = frozenset("services service agreement terms customer provider general
                      "charges party parties".split())
 
 
+_FILLER = frozenset("the a an of to for and or in on by with this these your our its".split())
+
 _NOT_ALONE = frozenset("changes general law access transfer scope numbers records communications "
-                       "software license waiver waivers".split())
+                       "software license waiver waivers compliance".split())
 """Single-word synonyms that name the topic only as a whole heading, not as one of its words."""
 
 
@@ -173,14 +176,18 @@ def _weight(phrase: str) -> float:
     return 0.8 if len(phrase) >= 6 else 0.5
 
 
-def _trie_regex(phrases: Iterable[str]) -> re.Pattern:
-    """Return one regex matching any of `phrases` (as whole words), built from a trie."""
-    trie: dict = {}
-    for p in phrases:
-        node = trie
-        for ch in p:
-            node = node.setdefault(ch, {})
-        node[""] = True
+def _trie_regex(phrases: Iterable[str]):
+    """Return a regex matching any of `phrases` (as whole words), built from a trie (or two: see below)."""
+    phrases = list(phrases)
+
+    def trie_of(items) -> dict:
+        trie: dict = {}
+        for p in items:
+            node = trie
+            for ch in p:
+                node = node.setdefault(ch, {})
+            node[""] = True
+        return trie
 
     def build(node) -> str:
         ends = "" in node
@@ -191,8 +198,13 @@ def _trie_regex(phrases: Iterable[str]) -> re.Pattern:
         return "(?:" + body + ")?" if ends else body
 
     # a phrase starting with a word character starts a word; one starting with a quote or
-    # another sign ('" means') may follow a word directly ('"charges" means')
-    return re.compile(r"(?:(?<![a-z0-9])|(?=[^a-z0-9]))(" + build(trie) + r")(?![a-z0-9])")
+    # another sign ('" means') may follow a word directly ('"charges" means'): two patterns, as
+    # one lookbehind with an alternative doubles the scan
+    words = re.compile(r"(?<![a-z0-9])(" + build(trie_of(p for p in phrases if p[:1].isalnum())) + r")(?![a-z0-9])")
+    signs = [p for p in phrases if not p[:1].isalnum()]
+    if not signs:
+        return words
+    return words, re.compile(r"(" + build(trie_of(signs)) + r")(?![a-z0-9])")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,6 +268,8 @@ def _heading_hits_uncached(idx: _Index, h: str) -> Dict[str, Tuple[float, str]]:
     words = h.split()
     for n in range(2, min(6, len(words)) + 1):
         for i in range(len(words) - n + 1):
+            if n < len(words) and all(w in _GENERIC or w in _FILLER for w in words[i:i + n]):
+                continue  # "the services" names the subject only as the whole heading
             for tid, written in idx.multiword.get(" ".join(words[i:i + n]), ()):
                 if 0.9 > out.get(tid, (0, ""))[0]:
                     out[tid] = (0.9, f"heading contains '{written}'")
@@ -291,7 +305,11 @@ class _Hits:
             return
         low = text.lower().replace("’", "'").replace("‘", "'")
         xrefs = [m.start() for m in _XREF.finditer(text)]
-        for m in idx.evidence_re.finditer(low):
+        pats = idx.evidence_re if isinstance(idx.evidence_re, tuple) else (idx.evidence_re,)
+        found = [m for p in pats for m in p.finditer(low)]
+        if len(pats) > 1:
+            found.sort(key=lambda m: m.start())
+        for m in found:
             s, e = m.start(), m.end()
             lo = max(0, s - 300)
             sid = max(text.rfind(". ", lo, s), text.rfind("; ", lo, s), text.rfind("\n\n", lo, s),
