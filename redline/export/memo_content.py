@@ -103,7 +103,9 @@ def _summary(ctx: Ctx) -> List[Block]:
             out.append(Bullets(tuple(spread)))
     for i in scored:
         item = an.agreements[i]
-        top = facts.issues(item)[:3]
+        # The few that matter most: the most severe, the most pervasive among them first.
+        top = sorted(facts.issues(item), key=lambda g: (facts.SEVERITY_RANK.get(g.severity, 3),
+                                                        -len(g.findings)))[:3]
         lead_in = "the issues that matter most:" if top else "nothing flagged."
         out.append(para(Run(ctx.labels[i], bold=True), f" — {count_text(item)}; {lead_in}"))
         if top:
