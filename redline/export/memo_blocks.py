@@ -140,10 +140,12 @@ def columns(ctx: Ctx) -> List[int]:
 
 
 def vendors(ctx: Ctx) -> List[int]:
+    """Return the vendors' agreements (every one but the customer's own paper), in load order."""
     return [i for i in range(len(ctx.analysis.agreements)) if i not in ctx.refs]
 
 
 def count_text(item: AgreementAnalysis) -> str:
+    """Return "12 issues (3 high, 9 medium)" for an agreement ("no issues flagged" when none)."""
     c = facts.counts(item)
     total = sum(c.values())
     if not total:
@@ -153,5 +155,6 @@ def count_text(item: AgreementAnalysis) -> str:
 
 
 def silent(ctx: Ctx, index: int) -> List[str]:
+    """Return the topics agreement `index` is silent on (or missing a required one)."""
     return [t for t in ctx.topics
             if facts.heat(ctx.analysis, index, t).level in ("silent", "missing")]

@@ -37,6 +37,7 @@ def _issue_order(ctx: Ctx) -> List[int]:
 
 
 def issues_section(ctx: Ctx) -> List[Block]:
+    """Return the "Issues by agreement" section: vendors first, then the customer's own paper."""
     an = ctx.analysis
     out: List[Block] = [PageBreak(), Heading("Issues by agreement", 1)]
     for i in _issue_order(ctx):

@@ -120,6 +120,7 @@ class Bookmarks:
 
 
 def fld_run(parent, kind: str, *, dirty: bool = False):
+    """Append a run holding a w:fldChar of `kind` ("begin", "separate", "end") to `parent`."""
     run = OxmlElement("w:r")
     char = OxmlElement("w:fldChar")
     char.set(qn("w:fldCharType"), kind)
@@ -130,6 +131,7 @@ def fld_run(parent, kind: str, *, dirty: bool = False):
 
 
 def text_run(parent, text: str, *, instr: bool = False, tab: bool = False):
+    """Append a run of `text` (w:t, or w:instrText with `instr`, or a w:tab) to `parent`."""
     run = OxmlElement("w:r")
     if tab:
         run.append(OxmlElement("w:tab"))
@@ -161,6 +163,7 @@ def fix_widths(table, widths: Sequence[int]) -> None:
 
 
 def no_borders(table) -> None:
+    """Remove every border of `table` (the title block)."""
     tblpr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -171,6 +174,7 @@ def no_borders(table) -> None:
 
 
 def cell_margins(table, twips: int = 70, vertical: int = 25) -> None:
+    """Set `table`'s cell margins (twips): `twips` left and right, `vertical` top and bottom."""
     tblpr = table._tbl.tblPr
     mar = OxmlElement("w:tblCellMar")
     for edge, w in (("top", vertical), ("left", twips), ("bottom", vertical), ("right", twips)):
@@ -182,6 +186,7 @@ def cell_margins(table, twips: int = 70, vertical: int = 25) -> None:
 
 
 def shade(cell, fill: str) -> None:
+    """Shade `cell` with the RGB hex `fill` (w:shd, solid)."""
     tcpr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
@@ -191,6 +196,7 @@ def shade(cell, fill: str) -> None:
 
 
 def row_flag(row, tag: str) -> None:
+    """Set the on/off row property `tag` ("tblHeader", "cantSplit") on `row`."""
     trpr = row._tr.get_or_add_trPr()
     el = OxmlElement(f"w:{tag}")
     trpr.append(el)
