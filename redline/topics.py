@@ -46,9 +46,13 @@ BODY_MIN_RELATED = 1.2
 """... when the heading shares a word with the topic (e.g. "Termination" for the termination topics)."""
 INHERIT = 0.5
 """A sub-clause's inherited score, as a share of its parent's."""
+INHERIT_SUPPORT = 1.5
+"""Body weight a sub-clause with a subject of its own needs to inherit one of its parent's topics too."""
 SENTENCE_MIN = 2.0
 """Weight of two or more evidence phrases in ONE sentence that addresses a topic on its own."""
 MAX_TOPICS = 12
+HEAD_NOUN_FROM = 3
+"""A heading segment longer than this many words names its subject by its last word only."""
 
 _WORD_CHARS = "a-z0-9"
 _SPLIT = re.compile(r"\s*(?:;|,|:|/|&|\band\b|\bor\b|\bincluding\b)\s*")
@@ -76,6 +80,8 @@ class _Index:
     phrase_weight: Mapping[str, float]
     exclude: Mapping[str, Tuple[str, ...]]
     topic_words: Mapping[str, frozenset]
+    name_words: Mapping[str, frozenset]
+    """Words of 5+ letters of each topic's display name alone."""
     exclusive: frozenset
     decisive: frozenset
     """Evidence phrases written with "!": one operative use addresses the topic."""
@@ -139,6 +145,8 @@ def _index(playbook) -> _Index:
         phrase_topics={k: tuple(v) for k, v in phrase_topics.items()}, phrase_weight=weights,
         exclude={t.id: tuple(_norm(x) for x in getattr(t, "exclude", ()) if _norm(x)) for t in playbook.topics},
         topic_words={k: frozenset(v) for k, v in words.items()},
+        name_words={t.id: frozenset(w for w in re.findall(r"[a-z]{5,}", _norm(t.name)) if w not in _GENERIC)
+                    for t in playbook.topics},
         order={t.id: i for i, t in enumerate(playbook.topics)},
         exclusive=frozenset(t.id for t in playbook.topics if getattr(t, "exclusive", False)),
         decisive=frozenset(decisive))
@@ -261,7 +269,7 @@ def _heading_hits_uncached(idx: _Index, h: str) -> Dict[str, Tuple[float, str]]:
         if 1 < len(tokens) <= 3 or len(tokens) <= 6:
             # "temporary suspension", "standard sla", "service fees"; in a longer heading only
             # its last word, the noun it is about: "velvetel ui platform maintenance"
-            for tok in (tokens if len(tokens) <= 3 else tokens[-1:]):
+            for tok in (tokens if len(tokens) <= HEAD_NOUN_FROM else tokens[-1:]):
                 for tid, written in idx.single.get(tok, ()):
                     if 0.88 > out.get(tid, (0, ""))[0]:
                         out[tid] = (0.88, f"heading word '{written}'")
@@ -290,9 +298,11 @@ def _tokens_align(choice: str, seg: str) -> bool:
     return True
 
 
-def _related(idx: _Index, heading: str) -> set:
+def _related(idx: _Index, heading: str, strong: bool = False) -> set:
+    """Return the topics sharing a word with the heading (only with their names under a strong heading)."""
     words = set(re.findall(r"[a-z]{5,}", _norm(heading)))
-    return {tid for tid, tw in idx.topic_words.items() if tw & words}
+    pool = idx.name_words if strong else idx.topic_words
+    return {tid for tid, tw in pool.items() if tw & words}
 
 
 class _Hits:
@@ -488,7 +498,11 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
         n_words = sum(text.count(" ", a, b) + text.count("\n", a, b) for a, b in pieces)
         body = _body_scores(idx, hits.within(pieces), n_words)
         strong = any(v[0] >= 0.95 for v in head.values())
-        related = _related(idx, heading) if heading else set()
+        related = _related(idx, heading, strong) if heading else set()
+        # a topic whose `exclude` words are in the heading ("Indemnity" for intellectual
+        # property, "Billing Disputes" for fees) is not taken from the body either, unless decisive
+        h_norm = _norm(heading) if heading else ""
+        head_excluded = {tid for tid, exs in idx.exclude.items() if h_norm and any(x in h_norm for x in exs)}
         scores: Dict[str, Tuple[float, List[str]]] = {}
         for tid, (hs, ev) in head.items():
             b = body.get(tid)
@@ -506,7 +520,7 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
             under_exclusive.add(clause.id)
             only = True  # an item of a definitions list addresses nothing else either
         for tid, (norm, distinct, ev, sent, decisive) in body.items():
-            if tid in scores or ((only or list_item) and not decisive):
+            if tid in scores or ((only or list_item or tid in head_excluded) and not decisive):
                 continue  # a definitions list addresses nothing else, unless in decisive words
             need = BODY_MIN_RELATED if tid in related else BODY_MIN
             strong_one = distinct == 1 and n_words <= 50 and ev and len(ev[0].split("'")[1].split()) >= 3 \
@@ -530,7 +544,7 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
             for ph in parent_hits:
                 if ph.score < 0.4 or ph.id in scores:
                     continue
-                if (heading or own) and body.get(ph.id, (0.0,))[0] < 0.5:
+                if (heading or own) and body.get(ph.id, (0.0,))[0] < INHERIT_SUPPORT:
                     continue  # a sub-clause with its own subject inherits only what its text supports
                 parent = agreement.clause(clause.parent)
                 label = parent.number or parent.id
