@@ -115,3 +115,62 @@ def test_unnumbered_paragraphs(tmp_path, book):
     topics = {t.id for hits in res.values() for t in hits}
     assert {"fees_and_payment", "late_payment", "billing_disputes", "governing_law",
             "dispute_resolution"} <= topics
+
+
+def _classify_text(tmp_path, book, text):
+    p = tmp_path / "t.txt"
+    p.write_text(text, encoding="utf-8")
+    ag = read_agreement(p)
+    res = classify(ag, book)
+    by_number = {c.number.rstrip("."): [h.id for h in res[c.id]] for c in ag.clauses if c.number}
+    return ag, res, by_number
+
+
+def test_headless_numbered_clauses_take_their_own_subject(tmp_path, book):
+    # English drafting: numbered clauses without headings, each about one thing
+    _, _, got = _classify_text(tmp_path, book, (
+        "SUPPLY TERMS\n\n"
+        "1. In these terms \"Charges\" means the fees in the Order Form and \"Site\" means the premises "
+        "named in it.\n\n"
+        "2. If the Customer does not pay on time, the Supplier may charge interest on the overdue amount "
+        "at four per cent a year above base rate, accruing daily until payment.\n\n"
+        "3. If the Customer disputes any invoice in good faith it shall tell the Supplier within "
+        "fourteen days and pay the undisputed part on the due date.\n\n"
+        "4. No variation of these terms is effective unless it is in writing and signed by both "
+        "parties.\n"))
+    assert got["1"][:1] == ["definitions"]
+    assert "late_payment" in got["2"]
+    assert "billing_disputes" in got["3"]
+    assert got["4"][:1] == ["amendments"]
+
+
+def test_list_items_belong_to_their_parent(tmp_path, book):
+    _, _, got = _classify_text(tmp_path, book, (
+        "MASTER TERMS\n\n"
+        "6. Suspension\n\n"
+        "6.1 The Provider may suspend the Services if:\n\n"
+        "6.1.1 the Customer uses them in breach of this Agreement;\n\n"
+        "6.1.2 the Customer becomes insolvent or makes an assignment for the benefit of creditors; or\n\n"
+        "6.1.3 a regulator requires it.\n"))
+    for item in ("6.1.1", "6.1.2"):
+        assert "termination_for_cause" not in got[item], (item, got[item])
+        assert "suspension" in got[item]
+
+
+def test_heading_exclusions_bar_the_body_too(tmp_path, book):
+    _, _, got = _classify_text(tmp_path, book, (
+        "AGREEMENT\n\n"
+        "8. Indemnity. The Provider shall defend and indemnify the Customer against third-party claims "
+        "that the Services infringe any patent, copyright or trademark, and shall pay the damages "
+        "finally awarded.\n\n"
+        "9. Billing Disputes. The Customer may withhold any amount it disputes in good faith if it tells "
+        "the Provider within sixty days after the invoice date; billed amounts not disputed are payable "
+        "when due.\n"))
+    assert got["8"][0] == "indemnification" and "intellectual_property" not in got["8"]
+    assert got["9"][0] == "billing_disputes" and "fees_and_payment" not in got["9"]
+
+
+def test_own_heading_is_not_an_inline_heading(classified):
+    ag, res = classified["level3-callwave-msa"]
+    # ordering: the provider accepting a customer order is not acceptance of the service
+    assert "acceptance" not in _ids(res, _by_heading(ag, "Acceptance by Level 3"))
