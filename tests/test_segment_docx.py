@@ -475,3 +475,38 @@ def test_pdf_keeps_the_tree_and_drops_page_furniture(labelled_pdf):
     furn = [doc.text[f.start:f.end] for f in ag.furniture]
     assert furn.count("Bayline Networks - Hosted Voice Services Agreement - Confidential") == 2
     assert "Page 2" in furn
+
+
+@pytest.fixture(scope="session")
+def sample_pdfs(tmp_path_factory):
+    """The multi-line samples printed to PDF by LibreOffice (lines wrapped, pages broken)."""
+    if not SOFFICE:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    folder = tmp_path_factory.mktemp("sample_pdf")
+    names = ["velvetel-msa", "level3-callwave-msa"]
+    for n in names:
+        shutil.copy(SAMPLES / f"{n}.txt", folder / f"{n}.txt")
+    cmd = [SOFFICE, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless", "--convert-to",
+           "pdf", "--outdir", str(folder)] + [str(folder / f"{n}.txt") for n in names]
+    try:
+        subprocess.run(cmd, check=True, capture_output=True, timeout=180)
+    except (subprocess.SubprocessError, OSError) as exc:
+        pytest.skip(f"LibreOffice could not convert: {exc}")
+    out = {n: folder / f"{n}.pdf" for n in names}
+    if not all(p.exists() for p in out.values()):
+        pytest.skip("LibreOffice made no PDF")
+    return out
+
+
+def test_sample_pdfs_keep_their_structure(sample_pdfs):
+    v = segment(read_document(sample_pdfs["velvetel-msa"]))
+    assert len(v.document.pages) > 20
+    assert [c.norm for c in v.clauses if c.level == 1] == [str(i) for i in range(1, 27)]
+    assert "main/7.3.1.1" in {c.id for c in v.clauses}
+    lv = segment(read_document(sample_pdfs["level3-callwave-msa"]))
+    assert [p.kind for p in lv.parts] == ["main", "schedule", "exhibit"]
+    assert [c.norm for c in lv.clauses if c.level == 1 and c.part == "main"] == [str(i) for i in range(1, 8)]
+    art7 = next(c for c in lv.clauses if c.id == "main/7")
+    assert [lv.clause(k).norm for k in art7.children] == [f"7.{i}" for i in range(1, 21)]
+    sched = lv.parts[1].id
+    assert [c.norm for c in lv.clauses if c.level == 1 and c.part == sched][:10] == [str(i) for i in range(1, 11)]

@@ -210,8 +210,12 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
                              prev_alpha=prev.isalpha())
             out.append(cand)
             continue
-        if tok.family in ("dec", "art") and text[body:body + 1].islower() and not _after_break(text, ls):
-            continue  # a hard-wrapped line that starts with a reference ("2.3 hereof ...")
+        if not _after_break(text, ls) and (
+                (tok.family in ("dec", "art") and text[body:body + 1].islower())
+                or (tok.family == "dec" and len(tok.value) == 1 and not tok.raw.endswith(".")
+                    and (le - body > 80 or len(text[body:le].split()) > 10))
+                or (tok.family not in ("dec", "art") and _prev_line_len(text, ls) >= 50)):
+            continue  # a hard-wrapped line that starts with a reference ("2.3 hereof", "(30) days")
         out.append(Candidate(pos, body, True, le, tok))
     for m in _CAPS_COLON.finditer(text):
         h = m.group("h")
@@ -270,8 +274,21 @@ def _after_break(text: str, line_start: int) -> bool:
         return True
     if text[j] in ".:;!?)]”\"*|":
         return True
-    tail = text[max(0, j - 6):j + 1].lower()
-    return tail.endswith((" and", " or", ";and", "and/or"))
+    tail = text[max(0, j - 8):j + 1].lower()
+    return tail.endswith(("; and", "; or", ", and", ", or", "; and/or"))
+
+
+def _prev_line_len(text: str, line_start: int) -> int:
+    """Length of the line before the one starting at `line_start` (0 at the top)."""
+    if line_start <= 0:
+        return 0
+    end = line_start - 1
+    if end > 0 and text[end] == "\n" and text[end - 1] == "\r":
+        end -= 1
+    k = end - 1
+    while k >= 0 and text[k] not in "\r\n\f\v":
+        k -= 1
+    return end - k - 1
 
 
 def _next_text(text: str, pos: int) -> int:

@@ -94,6 +94,17 @@ def line_headings(text: str, lines: Sequence[Span], in_furniture, numbered_line)
             elif _is_caps_line(stripped) and _CAPS_KEY.search(stripped.upper()) \
                     and _CAPS_KEY.search(stripped):
                 ok = not stripped.endswith((",", ";"))
+        if ok and stripped.endswith(".") and len(words) > 3:
+            ok = False  # the end of a sentence in capitals, not a heading
+        if ok and i > 0:
+            # a heading does not continue a wrapped sentence
+            j = i - 1
+            while j >= 0 and not text[lines[j][0]:lines[j][1]].strip():
+                j -= 1
+            if j == i - 1 and j >= 0 and not in_furniture(*lines[j]):
+                prev = text[lines[j][0]:lines[j][1]].rstrip()
+                if prev and prev[-1] not in ".:;!?)]”\"*|" and len(prev) >= 50:
+                    ok = False
         if not ok:
             i += 1
             continue
