@@ -200,9 +200,9 @@ def read_docx(source: Union[str, bytes, "object"]) -> DocxView:
     counts["paragraphs"] = len(paras)
     # marks on the last paragraph of the body / a cell are not allowed
     for container in [body] + list(body.iter(w("tc"))):
-        ps = [c for c in container if c.tag == w("p")]
-        if ps:
-            rpr = ps[-1].find(f"{w('pPr')}/{w('rPr')}")
+        blocks = [c for c in container if c.tag in (w("p"), w("tbl"), w("sdt"))]
+        if blocks and blocks[-1].tag == w("p"):
+            rpr = blocks[-1].find(f"{w('pPr')}/{w('rPr')}")
             if rpr is not None and any(m.tag in CHANGE for m in rpr):
                 problems.append(f"the last paragraph mark of a {etree.QName(container).localname} is tracked")
     # accepting (rejecting) must not leave an empty paragraph where there was text: a wholly

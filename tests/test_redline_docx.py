@@ -550,7 +550,7 @@ def test_apply_change_writes_no_comment(tmp_path):
     assert view.counts["ins"] == 1 and view.counts["del"] == 1
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(0, 10_000))
 def test_generated_docx_inputs(tmp_path, seed):
     """Random .docx inputs (runs split anywhere, bold/italic, a table, a vendor tracked change)

@@ -472,6 +472,14 @@ def is_last_in_container(p) -> bool:
     return True
 
 
+def _next_block_is_paragraph(p) -> bool:
+    """True when the block after `p` in its container is a paragraph (so `p` can join it)."""
+    nxt = p.getnext()
+    while nxt is not None and nxt.tag not in (qn("w:p"), qn("w:tbl"), qn("w:sdt")):
+        nxt = nxt.getnext()
+    return nxt is not None and nxt.tag == qn("w:p")
+
+
 def _mark_of(p) -> Optional[str]:
     rpr = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
     if rpr is None:
@@ -518,7 +526,7 @@ def apply_text_ops(tr: Tracker, paragraphs: Sequence, ops: Sequence) -> Dict[obj
             # text[0] is the "\n" between paragraph i and i+1
             if i + 1 >= len(paragraphs):
                 raise ValueError("ops run past the last paragraph")
-            if op == -1 and not is_last_in_container(paragraphs[i]):
+            if op == -1 and _next_block_is_paragraph(paragraphs[i]):
                 mark_paragraph(tr, paragraphs[i], "del")
             text = text[1:]
             i += 1

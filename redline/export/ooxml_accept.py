@@ -156,11 +156,12 @@ def accept_all(root) -> int:
     # merge paragraphs whose mark was deleted into the next paragraph (last to first)
     for p in reversed(merge):
         nxt = p.getnext()
-        while nxt is not None and nxt.tag != W("w:p"):
-            nxt = nxt.getnext() if nxt.tag not in (W("w:tbl"),) else None
-            if nxt is None:
-                break
+        while nxt is not None and nxt.tag not in (W("w:p"), W("w:tbl"), W("w:sdt")):
+            nxt = nxt.getnext()
         if nxt is None or nxt.tag != W("w:p"):
+            # nothing to join (a table follows, or the container ends): an emptied paragraph goes
+            if p.getparent() is not None and nxt is not None and not "".join(p.itertext()).strip():
+                p.getparent().remove(p)
             continue
         content = [c for c in p if c.tag != W("w:pPr")]
         anchor = nxt.find(W("w:pPr"))
