@@ -464,6 +464,7 @@ def labelled_pdf(tmp_path_factory):
     return pdf
 
 
+@pytest.mark.libreoffice
 def test_pdf_keeps_the_tree_and_drops_page_furniture(labelled_pdf):
     doc = read_document(labelled_pdf)
     assert doc.kind == "pdf" and doc.pages
@@ -498,6 +499,7 @@ def sample_pdfs(tmp_path_factory):
     return out
 
 
+@pytest.mark.libreoffice
 def test_sample_pdfs_keep_their_structure(sample_pdfs):
     v = segment(read_document(sample_pdfs["velvetel-msa"]))
     assert len(v.document.pages) > 20
