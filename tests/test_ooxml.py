@@ -262,3 +262,22 @@ def test_random_texts_and_edits(seed, n_paras, n_edits):
 def test_word_diff_always_round_trips(a, b):
     old, new = " ".join(a), " ".join(b)
     assert _sides(ooxml.word_diff(old, new)) == (old, new)
+
+
+def test_deleted_paragraph_before_a_table_goes_on_accept():
+    d = docx.Document()
+    p = d.add_paragraph("Gone soon.")
+    t = d.add_table(rows=1, cols=1)
+    t.cell(0, 0).text = "Cell."
+    d.add_paragraph("After.")
+    tr = ooxml.Tracker.for_document(d, "Counsel")
+    ooxml.delete_paragraph(tr, p._p)
+    data = _save(d)
+    view = read_docx(data)
+    assert view.problems == []
+    assert view.rejected.split() == ["Gone", "soon.", "Cell.", "After."]
+    assert view.accepted.split() == ["Cell.", "After."]
+    d2 = docx.Document(io.BytesIO(data))
+    ooxml.accept_all(d2.element.body)
+    assert [x.text for x in d2.paragraphs] == ["After."]
+    assert d2.tables[0].cell(0, 0).text == "Cell."
