@@ -89,9 +89,11 @@ def _pick(parties) -> Tuple[Optional[Tuple[str, tuple]], Optional[Tuple[str, tup
 
 def _short(name: str, aliases: Sequence[str]) -> str:
     for a in aliases:
-        if a.lower() not in ("we", "us", "our", "you", "your"):
+        if a.lower() not in ("we", "us", "our", "ours", "you", "your", "yours"):
             return a
-    return name
+    if name[:1].isupper():
+        return name
+    return "Customer" if _role(aliases) == "customer" else "Provider"
 
 
 def detect(agreement, *, provider=None, customer=None) -> Parties:
