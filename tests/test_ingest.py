@@ -298,3 +298,37 @@ def test_docx_runs_read_from_the_xml(tmp_path):
     for sp in doc.paragraphs:
         assert 0 <= sp.start <= sp.end <= len(doc.text)
     assert [c.norm for c in segment(doc).clauses] == ["1", "2"]
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PARA = st.tuples(
+    st.text(alphabet=st.sampled_from("ab Cd.1(): \u00e9\u2019"), max_size=30),
+    st.sampled_from([None, 0, 1, 2]),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_PARA, min_size=1, max_size=12))
+def test_random_word_documents_read_exactly(tmp_path, paras):
+    d = docx.Document()
+    nb = WordNumbering(d)
+    nid = nb.add({0: ("%1.", "decimal"), 1: ("%1.%2", "decimal"), 2: ("(%3)", "lowerLetter")}, {})
+    for text, level in paras:
+        p = d.add_paragraph(text)
+        if level is not None:
+            set_numbering(p, nid, level)
+    path = tmp_path / "random.docx"
+    d.save(str(path))
+    texts = [t for t, _ in paras]
+    if not "".join(texts).strip():
+        with pytest.raises(InputError):
+            read_document(path)
+        return
+    doc = read_document(path)
+    assert doc.text == "\n".join(texts)
+    for sp, (t, level) in zip(doc.paragraphs, paras):
+        assert doc.text[sp.start:sp.end] == t
+        assert (sp.number is not None) == (level is not None)
+    segment(doc)

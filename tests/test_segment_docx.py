@@ -20,6 +20,8 @@ from redline.segment import segment
 from redline.segment.numbers import parse_number
 from redline.spans import join_pieces, subtract, furniture_in
 
+from test_segment import check_structure
+
 HERE = Path(__file__).resolve().parent
 SAMPLES = HERE.parent / "resources" / "samples"
 SAMPLE_NAMES = ["att-sbc-pricing-schedule-sow", "centurylink-bozeman-msa", "customer-template-msa",
@@ -283,6 +285,7 @@ def test_samples_round_trip_through_word_numbering(name, tmp_path):
     numbered = [p for p in doc.paragraphs if p.number]
     assert len(numbered) == sum(1 for c in original.clauses if c.number)
     back = segment(doc)
+    check_structure(back)
     assert tree_of(back) == tree_of(original)
 
 
@@ -431,6 +434,7 @@ def test_word_numbering_is_computed_as_word_shows_it(tmp_path):
     cells = [p for p in doc.paragraphs if p.in_table]
     assert len(cells) == 6 and "Availability\tCredit\n< 99.99%\t10%" in doc.text
     ag = segment(doc)
+    check_structure(ag)
     got = [(c.norm, c.level, c.heading, c.number) for c in ag.clauses]
     assert got == LABELLED
     assert ag.title == "Hosted Voice Services Agreement"
