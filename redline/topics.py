@@ -84,6 +84,8 @@ class _Index:
     """Words of 5+ letters of each topic's display name alone."""
     exclusive: frozenset
     decisive: frozenset
+    xref_proof: frozenset
+    """Decisive phrases written "!!": a cross-reference in their sentence is their object, not a passing mention."""
     """Evidence phrases written with "!": one operative use addresses the topic."""
     order: Mapping[str, int]
 
@@ -105,6 +107,7 @@ def _index(playbook) -> _Index:
         return hit
     choices, owners = [], []
     decisive: set = set()
+    xref_proof: set = set()
     multi: Dict[str, List[Tuple[str, str]]] = {}
     single: Dict[str, List[Tuple[str, str]]] = {}
     phrase_topics: Dict[str, List[str]] = {}
@@ -129,8 +132,11 @@ def _index(playbook) -> _Index:
             words[t.id].update(w for w in re.findall(r"[a-z]{5,}", n) if w not in _GENERIC)
         for e in t.evidence:
             if e.startswith("!"):
-                e = e[1:].strip()
+                proof = e.startswith("!!")
+                e = e.lstrip("!").strip()
                 decisive.add(_norm(e) if not re.search(r"[\"“”]", e) else e.lower())
+                if proof:
+                    xref_proof.add(_norm(e) if not re.search(r"[\"“”]", e) else e.lower())
             n = _norm(e) if not re.search(r"[\"“”]", e) else e.lower()
             if n:
                 phrase_topics.setdefault(n, [])
@@ -149,7 +155,7 @@ def _index(playbook) -> _Index:
                     for t in playbook.topics},
         order={t.id: i for i, t in enumerate(playbook.topics)},
         exclusive=frozenset(t.id for t in playbook.topics if getattr(t, "exclusive", False)),
-        decisive=frozenset(decisive))
+        decisive=frozenset(decisive), xref_proof=frozenset(xref_proof))
     if len(_CACHE) > 8:
         _CACHE.clear()
     _CACHE[key] = idx
@@ -326,7 +332,9 @@ class _Hits:
                       text.rfind(": ", lo, s))
             j = bisect.bisect_left(xrefs, max(s - 70, sid))
             in_xref = False
-            while j < len(xrefs) and xrefs[j] <= e + 70:
+            # a phrase written "!!" is operative whatever it points at ("incorporated into it by
+            # reference are: Appendix A ..."); others near a cross-reference are passing mentions
+            while m.group(1) not in idx.xref_proof and j < len(xrefs) and xrefs[j] <= e + 70:
                 x = xrefs[j]
                 if x < s or not re.search(r"[.;]\s", text[e:x]):
                     in_xref = True  # a cross-reference in the same sentence
