@@ -20,7 +20,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Tuple
 
 from redline import model
 from redline.errors import InputError
@@ -275,7 +275,7 @@ def _text_layout(agreement: model.Agreement):
 
     at = [0]  # where the next paragraph starts in the layout text
 
-    def add_para(pieces, style, container=None, p=None):
+    def add_para(pieces, style, p=None):
         g = at[0]
         parts_text = []
         for ps, pe in pieces:
