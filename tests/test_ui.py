@@ -515,3 +515,29 @@ def test_cancelled_load_is_not_an_error(window, tmp_path):
     assert not window.document.items
     assert not [m for m in window.messages if m[0] in ("error", "warning")]
     assert not window.document.is_busy()
+
+
+def test_helper_processes_give_the_same_analyses(tmp_path, monkeypatch):
+    """REDLINE_PROCESSES=1: the larger file is analysed in a helper process, with the same result."""
+    from redline.ui import analysing
+
+    monkeypatch.setenv("REDLINE_PROCESSES", "1")
+    if analysing.helpers() < 1:
+        pytest.skip("one core only: no helper process is used")
+    book = api.load_playbook()
+    copies = []
+    for p in SMALL:
+        c = tmp_path / p.name
+        c.write_bytes(p.read_bytes())
+        copies.append(str(c))
+    bad = tmp_path / "empty.txt"
+    bad.write_text("  ")
+    out = analysing.analyse_many(copies + [str(bad)], book, {})
+    assert [p for p, _ in out] == copies + [str(bad)]
+    assert isinstance(out[-1][1], analysing.RedlineError) and "empty" in str(out[-1][1])
+    for (path, item), original in zip(out, SMALL):
+        direct = api.analyze_agreement(api.read_agreement(path), book)
+        assert item.agreement.clauses == direct.agreement.clauses
+        assert [f.id for f in item.findings] == [f.id for f in direct.findings]
+    again = analysing.analyse_many(copies, book, {})
+    assert all(a[1] is b[1] for a, b in zip(again, out))  # reused, not analysed again

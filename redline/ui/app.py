@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the app (or its self-test) and return the exit code."""
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a frozen build's helper processes start here, not a window
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.selftest:
         return selftest()

@@ -7,10 +7,7 @@ decide what to redraw. No legal logic here: every verdict comes from the engine.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -20,6 +17,7 @@ from PySide6.QtGui import QUndoStack
 from redline import api
 from redline.errors import Cancelled, RedlineError
 from redline.model import AgreementAnalysis, Analysis, Finding, Parties
+from redline.ui.analysing import analyse_many
 from redline.ui.decisions import Decision, DecisionStore, Key, decide
 from redline.ui.worker import Task, TaskProgress, run_task
 
@@ -135,17 +133,11 @@ class ReviewDocument(QObject):
 
         def work(progress: TaskProgress) -> LoadResult:
             out = LoadResult()
-            for i, path in enumerate(todo):
-                progress.step(i, len(todo), f"Reading {Path(path).name}")
-                if progress.cancelled():
-                    raise Cancelled()
-                try:
-                    prov, cust = parties.get(path, (None, None))
-                    out.items.append(_analyse_cached(path, book, prov, cust, progress))
-                except Cancelled:
-                    raise
-                except RedlineError as exc:
-                    out.errors.append((path, str(exc)))
+            for path, outcome in analyse_many(todo, book, parties, progress):
+                if isinstance(outcome, RedlineError):
+                    out.errors.append((path, str(outcome)))
+                else:
+                    out.items.append(outcome)
             progress.step(len(todo), len(todo), "Aligning")
             if out.items:  # the alignment runs here too, not on the window's thread
                 out.combined = api.combine(current + out.items, book)
@@ -215,10 +207,10 @@ class ReviewDocument(QObject):
 
         def work(progress: TaskProgress):
             out = {}
-            for n, path in enumerate(paths):
-                progress.step(n, len(paths), f"{title} {Path(path).name}")
-                prov, cust = parties.get(path, (None, None))
-                out[path] = _analyse_cached(path, book, prov, cust, progress)
+            for path, outcome in analyse_many(paths, book, parties, progress):
+                if isinstance(outcome, RedlineError):
+                    raise outcome
+                out[path] = outcome
             return out
 
         def done(result) -> None:
@@ -300,38 +292,6 @@ class ReviewDocument(QObject):
 
     def set_decisions(self, values: Dict[Key, Decision]) -> None:
         self.decisions.replace_all(values)
-
-
-_CACHE: "OrderedDict[tuple, AgreementAnalysis]" = OrderedDict()
-_CACHE_LOCK = threading.Lock()
-_CACHE_SIZE = 32
-
-
-def _analyse_cached(path: str, book, provider, customer, progress) -> AgreementAnalysis:
-    """Return the analysis of the file at `path`, reusing one made earlier from the same bytes.
-
-    The key is the file's SHA-256 (so an edited file is read again), the playbook object and the
-    party names; opening a saved review or reloading an unchanged file costs no second analysis.
-    """
-    try:
-        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        digest = None  # let the engine report the unreadable file in its own words
-    key = (os.path.abspath(path), digest, id(book), provider, customer)
-    if digest is not None:
-        with _CACHE_LOCK:
-            hit = _CACHE.get(key)
-            if hit is not None and hit[0] is book:
-                _CACHE.move_to_end(key)
-                return hit[1]
-    agreement = api.read_agreement(path, progress=progress)
-    item = api.analyze_agreement(agreement, book, provider=provider, customer=customer)
-    if digest is not None and item.agreement.document.sha256 in ("", digest):
-        with _CACHE_LOCK:
-            _CACHE[key] = (book, item)
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
-    return item
 
 
 def _explain(exc: BaseException) -> str:

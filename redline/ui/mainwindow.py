@@ -88,6 +88,9 @@ class MainWindow(SessionActions, QMainWindow):
         self.statusBar().showMessage("Ready")
         self._restore_layout()
         self._refresh_all()
+        from redline.ui.analysing import warm_up
+
+        warm_up()  # helper processes start while the user looks at the window
 
     # -- construction ------------------------------------------------------------------------
 

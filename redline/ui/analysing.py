@@ -1,0 +1,228 @@
+"""Analysing several files for the app: reuse earlier analyses, and use a second core when there is one.
+
+`analyse_many` returns, for each path, the engine's `AgreementAnalysis` (or the `RedlineError` that
+file raised). An analysis made earlier from the same bytes, playbook and party names is reused.
+With `REDLINE_PROCESSES=N` (N >= 1) and two or more files still to do, the biggest go to N
+helper processes (spawned, never forked, so Qt is not copied) while this thread does the rest;
+if helper processes cannot start (a frozen build without multiprocessing support, a locked-down
+machine), everything runs here as before.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+from redline import api
+from redline.errors import Cancelled, RedlineError
+from redline.model import AgreementAnalysis
+
+Outcome = Union[AgreementAnalysis, RedlineError]
+
+_CACHE: "OrderedDict[tuple, tuple]" = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 32
+_POOL = None
+_POOL_BROKEN = False
+_POOL_LOCK = threading.Lock()
+
+
+def _digest(path: str) -> Optional[str]:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None  # the engine reports the unreadable file in its own words
+
+
+def _key(path: str, digest: Optional[str], book, provider, customer) -> tuple:
+    return (os.path.abspath(path), digest, id(book), provider, customer)
+
+
+def _cached(key: tuple, book) -> Optional[AgreementAnalysis]:
+    if key[1] is None:
+        return None
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and hit[0] is book:
+            _CACHE.move_to_end(key)
+            return hit[1]
+    return None
+
+
+def _remember(key: tuple, book, item: AgreementAnalysis) -> None:
+    if key[1] is None or item.agreement.document.sha256 not in ("", key[1]):
+        return
+    with _CACHE_LOCK:
+        _CACHE[key] = (book, item)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+
+
+def analyse_one(path: str, book, provider=None, customer=None, progress=None) -> AgreementAnalysis:
+    """Return the analysis of one file (reused when the same bytes were analysed before)."""
+    key = _key(path, _digest(path), book, provider, customer)
+    hit = _cached(key, book)
+    if hit is not None:
+        return hit
+    item = api.analyze_agreement(api.read_agreement(path, progress=progress), book,
+                                 provider=provider, customer=customer)
+    _remember(key, book, item)
+    return item
+
+
+# -- helper processes ---------------------------------------------------------------------------
+
+_CHILD_BOOKS: Dict[str, object] = {}
+
+
+def _child_analyse(path: str, playbook_path: str, provider, customer) -> AgreementAnalysis:
+    """Run in a helper process: the analysis of one file."""
+    book = _CHILD_BOOKS.get(playbook_path)
+    if book is None:
+        book = _CHILD_BOOKS[playbook_path] = api.load_playbook(playbook_path or None)
+    return api.analyze_agreement(api.read_agreement(path), book, provider=provider, customer=customer)
+
+
+def _child_ready() -> bool:
+    return True
+
+
+def helpers() -> int:
+    """Return how many helper processes to use: ``REDLINE_PROCESSES`` (default 0, none).
+
+    Off by default: on the 2-core machine the figures were taken on, helpers did not make the
+    five samples load measurably faster, and each costs a Python start-up and memory.
+    """
+    if _POOL_BROKEN:
+        return 0
+    try:
+        wanted = int(os.environ.get("REDLINE_PROCESSES", "0") or 0)
+    except ValueError:
+        return 0
+    return max(0, min(wanted, (os.cpu_count() or 1) - 1, 4))
+
+
+def _pool():
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None and helpers():
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor
+
+            _POOL = ProcessPoolExecutor(max_workers=helpers(), mp_context=mp.get_context("spawn"))
+            atexit.register(shutdown)
+        return _POOL
+
+
+def shutdown() -> None:
+    """Stop the helper processes (at exit, before the interpreter tears its modules down)."""
+    global _POOL
+    with _POOL_LOCK:
+        pool, _POOL = _POOL, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def warm_up() -> None:
+    """Start the helper processes now, so the first load does not wait for them."""
+    global _POOL_BROKEN
+    try:
+        pool = _pool()
+        if pool is not None:
+            for _ in range(helpers()):
+                pool.submit(_child_ready)
+    except Exception:  # noqa: BLE001 - no helpers: everything runs in the app's worker thread
+        _POOL_BROKEN = True
+
+
+def analyse_many(paths: Sequence[str], book, parties: Dict[str, Tuple[str, str]],
+                 progress=None) -> List[Tuple[str, Outcome]]:
+    """Return (path, analysis or error) for each of `paths`, in order; raise `Cancelled` if asked."""
+    global _POOL_BROKEN
+    results: Dict[str, Outcome] = {}
+    todo: List[Tuple[str, tuple]] = []
+    for path in paths:
+        prov, cust = parties.get(path, (None, None))
+        key = _key(path, _digest(path), book, prov, cust)
+        hit = _cached(key, book)
+        if hit is not None:
+            results[path] = hit
+        else:
+            todo.append((path, key))
+    done_count = len(results)
+    total = len(paths)
+
+    def step(label: str) -> None:
+        if progress is not None:
+            if progress.cancelled():
+                raise Cancelled()
+            progress.step(done_count, total, label)
+
+    futures: Dict[Future, Tuple[str, tuple]] = {}
+    mine = list(todo)
+    if len(todo) >= 2 and helpers():
+        try:
+            pool = _pool()
+            by_size = sorted(todo, key=lambda t: -_size(t[0]))
+            share = by_size[: max(1, min(helpers(), len(by_size) - 1))]
+            for path, key in share:
+                prov, cust = parties.get(path, (None, None))
+                futures[pool.submit(_child_analyse, path, getattr(book, "path", "") or "", prov, cust)] = (path, key)
+            mine = [t for t in todo if t not in share]
+        except Exception:  # noqa: BLE001 - the helpers could not start: do it all here
+            _POOL_BROKEN = True
+            futures, mine = {}, list(todo)
+    try:
+        for path, key in mine:
+            step(f"Reading {Path(path).name}")
+            prov, cust = parties.get(path, (None, None))
+            try:
+                item = api.analyze_agreement(api.read_agreement(path, progress=progress), book,
+                                             provider=prov, customer=cust)
+                _remember(key, book, item)
+                results[path] = item
+            except Cancelled:
+                raise
+            except RedlineError as exc:
+                results[path] = exc
+            done_count += 1
+        pending = set(futures)
+        while pending:
+            step("Reading the larger files")
+            finished, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                path, key = futures[fut]
+                try:
+                    item = fut.result()
+                    _remember(key, book, item)
+                    results[path] = item
+                except RedlineError as exc:
+                    results[path] = exc
+                except Exception:  # noqa: BLE001 - a helper died: analyse that file here instead
+                    _POOL_BROKEN = True
+                    prov, cust = parties.get(path, (None, None))
+                    try:
+                        results[path] = analyse_one(path, book, prov, cust, progress)
+                    except Cancelled:
+                        raise
+                    except RedlineError as exc:
+                        results[path] = exc
+                done_count += 1
+    except BaseException:
+        for fut in futures:
+            fut.cancel()
+        raise
+    return [(p, results[p]) for p in paths]
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
