@@ -9,7 +9,6 @@ XML-forbidden characters blanked; then every whitespace run is one space.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import replace
 from pathlib import Path
