@@ -541,3 +541,25 @@ def test_helper_processes_give_the_same_analyses(tmp_path, monkeypatch):
         assert [f.id for f in item.findings] == [f.id for f in direct.findings]
     again = analysing.analyse_many(copies, book, {})
     assert all(a[1] is b[1] for a, b in zip(again, out))  # reused, not analysed again
+
+
+def test_an_engine_failure_on_one_file_spares_the_others(window, tmp_path, monkeypatch):
+    from redline.ui import analysing
+
+    good = tmp_path / SMALL[0].name
+    good.write_bytes(SMALL[0].read_bytes() + b"\n")
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(SMALL[1].read_bytes() + b"\n")
+    real = analysing.api.analyze_agreement
+
+    def flaky(agreement, *args, **kwargs):
+        if agreement.path.endswith("broken.txt"):
+            raise ValueError("a bug in a rule")
+        return real(agreement, *args, **kwargs)
+
+    monkeypatch.setattr(analysing.api, "analyze_agreement", flaky)
+    window.load_paths([str(good), str(broken)])
+    assert window.wait_idle(60000)
+    assert [i.path for i in window.document.items] == [str(good)]
+    kind, title, text = errors(window)[-1]
+    assert "broken.txt" in text and "ValueError" in text

@@ -191,6 +191,8 @@ def analyse_many(paths: Sequence[str], book, parties: Dict[str, Tuple[str, str]]
                 raise
             except RedlineError as exc:
                 results[path] = exc
+            except Exception as exc:  # noqa: BLE001 - an engine bug on one file spares the others
+                results[path] = internal_error(path, exc)
             done_count += 1
         pending = set(futures)
         while pending:
@@ -213,12 +215,20 @@ def analyse_many(paths: Sequence[str], book, parties: Dict[str, Tuple[str, str]]
                         raise
                     except RedlineError as exc:
                         results[path] = exc
+                    except Exception as exc2:  # noqa: BLE001
+                        results[path] = internal_error(path, exc2)
                 done_count += 1
     except BaseException:
         for fut in futures:
             fut.cancel()
         raise
     return [(p, results[p]) for p in paths]
+
+
+def internal_error(path: str, exc: BaseException) -> RedlineError:
+    """Return an engine failure on one file as a `RedlineError` the window can show."""
+    return RedlineError(f"Redline could not analyse this file ({type(exc).__name__}: {exc})", path=path,
+                        hint="the other files were loaded; please report this file with the message")
 
 
 def _size(path: str) -> int:
