@@ -108,6 +108,9 @@ _QTY = {
     "percent": re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b)", re.I),
     "monthly_rate": re.compile(r"(\d+(?:\.\d+)?)\s*%\s*\)?\s*(?:percent\s+)?(?:per|a|each|every)?\s*(month|annum|year|annually|monthly)?", re.I),
 }
+_RATE_OF = re.compile(r"(\d+(?:\.\d+)?)\s*%\s+of\s+the\s+[\w\s]{0,30}?\b(?:for\s+)?(?:per|a|each|every)\s+"
+                      r"(month|annum|year)", re.I)
+"""A rate written "2% of the overdue amount for each month"."""
 _IMMEDIATE = re.compile(r"\b(?:immediately|upon\s+(?:receipt|activation|activating|invoice)|on\s+demand|in\s+advance|pre-?paid)\b", re.I)
 
 
@@ -127,7 +130,10 @@ def quantity(kind: str, text: str, start: int, end: int) -> Optional[Tuple[float
         m = _IMMEDIATE.search(text, start, end)
         return 0.0, m.start(), m.end()
     best = None
-    for m in _QTY[kind].finditer(text):
+    found = list(_QTY[kind].finditer(text))
+    if kind == "monthly_rate":
+        found += list(_RATE_OF.finditer(text))
+    for m in found:
         if kind == "monthly_rate":
             if m.group(2) is None and "interest" not in text[max(0, m.start() - 80):m.end() + 40].lower():
                 continue
