@@ -47,6 +47,8 @@ BODY_MIN_RELATED = 1.2
 INHERIT = 0.5
 """A sub-clause's inherited score, as a share of its parent's."""
 INHERIT_SUPPORT = 1.5
+FALLBACK_BESIDE = 1.0
+"""Body weight the strongest topic of a headless clause needs to join topics it already has."""
 """Body weight a sub-clause with a subject of its own needs to inherit one of its parent's topics too."""
 SENTENCE_MIN = 2.0
 """Weight of two or more evidence phrases in ONE sentence that addresses a topic on its own."""
@@ -535,13 +537,13 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
                 and norm >= 1.4
             if (norm >= need and (distinct >= 2 or norm >= 2 * need)) or sent >= SENTENCE_MIN or strong_one:
                 scores[tid] = (min(0.84, 0.35 + max(norm, sent / 2) / 10), list(ev))
-        if not only and not list_item and not head and not scores and not heading and 8 <= n_words <= 150 \
-                and body \
-                and clause.norm and ("." in clause.norm or not clause.parent):
+        if not only and not list_item and not head and not heading and 8 <= n_words <= 150 \
+                and body and clause.norm and ("." in clause.norm or not clause.parent):
             # a short numbered sub-clause without a heading ("3.2 If the Customer fails to pay
-            # ...") is about its strongest evidence; lettered list items are left to their parent
+            # ...") is about its strongest evidence (besides anything decided above); lettered
+            # list items are left to their parent
             tid, (norm, _, ev, _, _) = max(body.items(), key=lambda kv: (kv[1][0], -idx.order.get(kv[0], 0)))
-            if norm >= 0.7:
+            if norm >= 0.7 and tid not in scores and (not scores or norm >= FALLBACK_BESIDE):
                 scores[tid] = (round(min(0.6, 0.3 + norm / 10), 3), list(ev))
                 fallback = True
         if not head and not scores and heading and _names_a_service(heading):
