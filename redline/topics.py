@@ -467,6 +467,10 @@ def _run_in_heading(idx: _Index, text: str, start: int, end: int) -> Dict[str, T
     return {tid: (0.85, f"heading run into the text ~ '{written}'") for tid, written in owners}
 
 
+_OPENING_HEADINGS = frozenset("general applicability introduction overview scope purpose "
+                              "description service description".split()) | {"service description"}
+
+
 def _last_chars(text: str, pieces) -> str:
     """Return the last few characters of a clause's own text, stripped ("...; or")."""
     for a, b in reversed(pieces):
@@ -492,6 +496,12 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
     result: Dict[str, Tuple[TopicHit, ...]] = {}
     heading_of: Dict[str, Dict[str, Tuple[float, str]]] = {}
     under_exclusive: set = set()
+    openers = set()
+    for part in agreement.parts:
+        if part.kind in ("exhibit", "schedule", "sow"):
+            first = next((c for c in agreement.clauses if c.part == part.id and not c.parent), None)
+            if first is not None:
+                openers.add(first.id)
     own_end: Dict[str, str] = {}
     for clause in agreement.clauses:  # document order: parents before children
         heading = _heading(agreement, clause)
@@ -546,6 +556,10 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
             if norm >= 0.7 and tid not in scores and (not scores or norm >= FALLBACK_BESIDE):
                 scores[tid] = (round(min(0.6, 0.3 + norm / 10), 3), list(ev))
                 fallback = True
+        if clause.id in openers and "scope_of_services" not in scores and re.search(r"\b[Ss]ervices?\b", text[clause.body_start:clause.end]) \
+                and (not heading or _norm(heading).split(";")[0].strip() in _OPENING_HEADINGS):
+            # the opening clause of a service exhibit or schedule says what service it covers
+            scores["scope_of_services"] = (0.6, [f"opening clause of {clause.part}"])
         if not head and not scores and heading and _names_a_service(heading):
             scores["scope_of_services"] = (0.7, [f"heading names a service: '{heading.strip()}'"])
         if clause.parent and not head:
