@@ -356,7 +356,8 @@ def cmd_memo(args, reporter: Reporter) -> int:
 
     failures = _Failures()
     analysis = _analysis(args, reporter, failures)
-    out = write_memo(analysis, args.output, matter=args.matter, fmt=args.format, force=args.force)
+    out = write_memo(analysis, args.output, matter=args.matter, fmt=args.format, force=args.force,
+                     playbook=args._book)
     reporter.done()
     reporter.say(f"wrote {out}")
     return failures.exit_code(EXIT_OK)
@@ -419,7 +420,7 @@ def cmd_demo(args, reporter: Reporter) -> int:
         skipped.append("negotiation memo (not built yet)")
     if write_memo is not None and may_write("negotiation-memo.docx"):
         write_memo(analysis, out_dir / "negotiation-memo.docx", matter="Demo: telecom vendor review",
-                   fmt="docx", force=True)
+                   fmt="docx", force=True, playbook=book)
         written.append("negotiation-memo.docx")
     write_text(manifest_path, json.dumps({"files": sorted(set(written) | owned)}, indent=2), force=True)
     print(_table(rows, ["agreement", "provider", "clauses", "high", "medium", "low", "risk", "redline"]))

@@ -52,6 +52,10 @@ def atomic_path(path: os.PathLike | str, *, force: bool = False,
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=str(target.parent or "."))
     os.close(fd)
     tmp_path = Path(tmp)
+    # mkstemp makes the file private (0600); give the output the mode a plain open() would.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp_path, 0o666 & ~umask)
     try:
         yield tmp_path
         if target.exists() and not force:

@@ -52,3 +52,13 @@ def test_an_input_is_never_an_output(tmp_path):
 def test_a_folder_is_not_an_output(tmp_path):
     with pytest.raises(OutputError, match="folder"):
         write_text(tmp_path, "x", force=True)
+
+
+def test_outputs_get_the_usual_file_mode(tmp_path):
+    import os
+
+    target = tmp_path / "out.txt"
+    write_text(target, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
