@@ -69,6 +69,9 @@ class _Index:
 
     choices: Tuple[str, ...]
     choice_topics: Tuple[Tuple[str, str], ...]
+    by_length: Tuple[Tuple[int, ...], Tuple[str, ...], Tuple[int, ...]]
+    """(lengths ascending, the choices in that order, their index in `choices`): a ratio of 85
+    needs lengths within about a third of each other, so only those are scored."""
     """(topic id, the synonym as written) per choice."""
     multiword: Mapping[str, Tuple[Tuple[str, str], ...]]
     single: Mapping[str, Tuple[Tuple[str, str], ...]]
@@ -146,7 +149,7 @@ def _index(playbook) -> _Index:
                     phrase_topics[n].append(t.id)
     weights = {p: _weight(p) for p in phrase_topics}
     idx = _Index(
-        choices=tuple(choices), choice_topics=tuple(owners), multiword={k: tuple(v) for k, v in multi.items()},
+        choices=tuple(choices), choice_topics=tuple(owners), by_length=_by_length(choices), multiword={k: tuple(v) for k, v in multi.items()},
         single={k: tuple(v) for k, v in single.items()},
         exact=_group(choices, owners),
         evidence_re=_trie_regex(phrase_topics) if phrase_topics else None,
@@ -162,6 +165,11 @@ def _index(playbook) -> _Index:
         _CACHE.clear()
     _CACHE[key] = idx
     return idx
+
+
+def _by_length(choices):
+    order = sorted(range(len(choices)), key=lambda i: (len(choices[i]), i))
+    return (tuple(len(choices[i]) for i in order), tuple(choices[i] for i in order), tuple(order))
 
 
 def _group(choices, owners) -> Dict[str, Tuple[Tuple[str, str], ...]]:
@@ -264,8 +272,12 @@ def _heading_hits_uncached(idx: _Index, h: str) -> Dict[str, Tuple[float, str]]:
         return out
     segments = [h] + [s for s in _SPLIT.split(h) if s and s != h]
     for seg in segments:
-        for choice, score, i in process.extract(seg, idx.choices, scorer=fuzz.ratio,
+        lens, ordered, where = idx.by_length
+        lo = bisect.bisect_left(lens, int(len(seg) * 0.73))
+        hi = bisect.bisect_right(lens, int(len(seg) * 1.37) + 1)
+        for choice, score, k in process.extract(seg, ordered[lo:hi], scorer=fuzz.ratio,
                                                 score_cutoff=HEADING_CUTOFF, limit=6):
+            i = where[lo + k]
             if min(len(seg), len(choice)) <= 9 and score < 95:
                 continue  # "general" is not "generally"
             if score < 100 and not _tokens_align(choice, seg):
@@ -496,6 +508,7 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
     result: Dict[str, Tuple[TopicHit, ...]] = {}
     heading_of: Dict[str, Dict[str, Tuple[float, str]]] = {}
     under_exclusive: set = set()
+    heading_sets: Dict[Tuple[str, bool], Tuple[set, set]] = {}
     openers = set()
     for part in agreement.parts:
         if part.kind in ("exhibit", "schedule", "sow"):
@@ -518,11 +531,15 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
         n_words = sum(text.count(" ", a, b) + text.count("\n", a, b) for a, b in pieces)
         body = _body_scores(idx, hits.within(pieces), n_words)
         strong = any(v[0] >= 0.95 for v in head.values())
-        related = _related(idx, heading, strong) if heading else set()
         # a topic whose `exclude` words are in the heading ("Indemnity" for intellectual
         # property, "Billing Disputes" for fees) is not taken from the body either, unless decisive
-        h_norm = _norm(heading) if heading else ""
-        head_excluded = {tid for tid, exs in idx.exclude.items() if h_norm and any(x in h_norm for x in exs)}
+        key = (heading, strong)
+        if key not in heading_sets:
+            h_norm = _norm(heading) if heading else ""
+            heading_sets[key] = (
+                _related(idx, heading, strong) if heading else set(),
+                {tid for tid, exs in idx.exclude.items() if exs and any(x in h_norm for x in exs)} if h_norm else set())
+        related, head_excluded = heading_sets[key]
         scores: Dict[str, Tuple[float, List[str]]] = {}
         for tid, (hs, ev) in head.items():
             b = body.get(tid)
