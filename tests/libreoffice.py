@@ -7,11 +7,12 @@ stdin/stdout as JSON lines.
 
 LibreOffice 7.4 (Debian 12) crashes when a document carrying comments is loaded through the UNO
 socket (the bridge thread lays out the comment margin). So: whether a file opens, and its counts
-of tracked changes and comments, come from converting the real file to ODT with a one-shot
-``soffice --convert-to`` (its own profile, reused through the session; a conversion forwarded to
-the session's instance makes that instance quit); the accept-all / reject-all texts come from
-the session's soffice over UNO, on a copy with only the comment anchors removed (comments carry
-no body text). PDF conversion uses the same one-shot path.
+of tracked changes and comments, come from converting the real file to ODT through a second
+``soffice --convert-to`` with the session's profile, which hands the work to the running instance
+(done on its main thread; the probe holds a blank hidden document so the instance outlives the
+conversion); the accept-all / reject-all texts come from the session's soffice over UNO, on a
+copy with only the comment anchors removed (comments carry no body text). PDF conversion takes
+the same path.
 
 API (tests get a ready instance from the session fixture ``libreoffice`` in tests/conftest.py):
 
@@ -41,6 +42,7 @@ import socket
 import subprocess
 import tempfile
 import threading
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +74,19 @@ def _without_comment_anchors(data: bytes) -> bytes:
                 blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             zout.writestr(item, blob)
     return out.getvalue()
+
+
+def _wait_for(files, timeout: float) -> None:
+    """Wait until every file exists and its size has stopped changing (or `timeout` passes)."""
+    deadline = time.time() + timeout
+    sizes = None
+    while time.time() < deadline:
+        if all(f.exists() for f in files):
+            now = [f.stat().st_size for f in files]
+            if now == sizes and all(now):
+                return
+            sizes = now
+        time.sleep(0.1)
 
 
 class LibreOfficeMissing(RuntimeError):
@@ -163,6 +178,7 @@ class LibreOffice:
                 err = probe.stderr.read()[-500:]
             lo.close()
             raise LibreOfficeMissing(f"LibreOffice did not start within {timeout:.0f} s {err}")
+        lo._ask({"cmd": "hold"})
         return lo
 
     def _ask_or_restart(self, request: dict) -> dict:
@@ -192,22 +208,32 @@ class LibreOffice:
         return json.loads(line)
 
     def _convert(self, paths, fmt: str) -> Dict[str, Optional[Path]]:
-        """Convert `paths` to `fmt` in one one-shot soffice; return {str(path): file or None}."""
-        out_dir = Path(tempfile.mkdtemp(prefix="redline-lo-conv-"))
+        """Convert `paths` to `fmt`; return {str(path): file or None}.
+
+        The conversion is forwarded to the session's soffice (a second ``soffice --convert-to``
+        with the same profile hands its work to the running instance, which does it on its main
+        thread; a blank hidden document held by the probe keeps that instance alive afterwards).
+        Should that fail, a one-shot soffice with a profile of its own does it.
+        """
         paths = [Path(p).resolve() for p in paths]
-        try:
-            subprocess.run([soffice_path(), "--headless", "--nologo", "--norestore",
-                            f"-env:UserInstallation=file://{self._profile}-convert", "--convert-to", fmt,
-                            "--outdir", str(out_dir)] + [str(p) for p in paths],
-                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, timeout=60 + 30 * len(paths))
-        except subprocess.TimeoutExpired:
-            pass
         ext = fmt.split(":")[0]
-        out = {}
-        for p in paths:
-            made = out_dir / (p.stem + "." + ext)
-            out[str(p)] = made if made.exists() else None
+        for profile, wait in ((self._profile, True), (self._profile + "-convert", False)):
+            out_dir = Path(tempfile.mkdtemp(prefix="redline-lo-conv-"))
+            try:
+                subprocess.run([soffice_path(), "--headless", "--nologo", "--norestore",
+                                f"-env:UserInstallation=file://{profile}", "--convert-to", fmt,
+                                "--outdir", str(out_dir)] + [str(p) for p in paths],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, timeout=60 + 30 * len(paths))
+            except subprocess.TimeoutExpired:
+                pass
+            expected = {str(p): out_dir / (p.stem + "." + ext) for p in paths}
+            if wait:
+                _wait_for(list(expected.values()), 30 + 10 * len(paths))
+            out = {k: (v if v.exists() else None) for k, v in expected.items()}
+            if all(out.values()) or not wait:
+                return out
+            shutil.rmtree(out_dir, ignore_errors=True)
         return out
 
     def open(self, path) -> LOView:

@@ -37,6 +37,9 @@ class QuietHandler(unohelper.Base, XInteractionHandler):
                 return
 
 
+HELD = []
+
+
 def prop(name, value):
     p = PropertyValue()
     p.Name = name
@@ -113,6 +116,11 @@ def handle(desktop, dispatcher, req):
         finally:
             doc.close(True)
         return {"ok": True, "error": ""}
+    if cmd == "hold":
+        # a blank hidden document keeps the instance alive when a forwarded --convert-to ends
+        HELD.append(desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0,
+                                                 (prop("Hidden", True),)))
+        return {"ok": True}
     if cmd == "quit":
         try:
             desktop.terminate()
