@@ -42,6 +42,7 @@ _LEAD_MARKS = re.compile(r"^[\s\[\]*•·\-–—]+")
 _TOKEN = re.compile(r"\S+")
 _TITLE_WORDS = re.compile(r"\b(?:agreement|contract|terms|schedule|exhibit|statement of work|addendum)\b",
                           re.IGNORECASE)
+_PROSE = re.compile(r"\b(?:is|are|was|were|be|shall|will|may|made|entered|means|has|have)\b")
 _CAPS_TOKEN = re.compile(r"^[^a-z]*[A-Z][^a-z]*$")
 _INT_TOKEN = re.compile(r"^\d{1,4}$")
 
@@ -159,7 +160,7 @@ def _web_chrome(text: str, lines: Sequence[Span]) -> List[Furniture]:
         if not line:
             continue
         words = line.split()
-        if _TITLE_WORDS.search(line) and len(words) <= 14:
+        if _TITLE_WORDS.search(line) and len(words) <= 14 and not _PROSE.search(line):
             seen_title = True
             continue
         if len(words) >= 8 or e - s > 120:

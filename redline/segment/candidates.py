@@ -23,6 +23,9 @@ items table tables figure page pages and or to of in under per see through than 
 u.s.c. title version rule rules step tier level form line annex chapter subsection subsections
 § §§ sub-section sub-sections within by from with at about approximately up over""".split())
 _CAPS_COLON = re.compile(r"^[ \t]*(?P<h>[A-Z][^\n\r:]{1,90}?)[ \t]*:(?=[ \t]|\r?\n|$)", re.MULTILINE)
+_CAPS_LINE = re.compile(r"^[ \t]*(?P<h>[A-Z][A-Z0-9 \t&/,'’\-–().]{2,80}?)[ \t]*$", re.MULTILINE)
+_SIGNATURE = re.compile(r"SIGNATURE|WITNESS|ACCEPTED|AGREED")
+_PART_WORD = re.compile(r"\b(?:EXHIBIT|SCHEDULE|ATTACHMENT|APPENDIX|ANNEX|ADDENDUM|SOW)\b")
 _MD = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<h>[^\n\r]*?)[ \t#]*(?=\r?\n|$)", re.MULTILINE)
 _BREAK = re.compile(r"[\n\r\f\v]")
 _TOC_ENTRY = re.compile(r"^[^\n\r]{2,120}?(?:\.{3,}|…{2,}|\t|\s{3,}|\.(?:\s?\.){2,})\s*(?:\d{1,4}|[ivxlc]{1,6})[ \t]*$",
@@ -235,6 +238,29 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
         c = Candidate(hs, body, True, le, None, kind="caps")
         c._heading = headings.Heading(hs, m.end("h"), body if body < le else _next_text(text, le), "line")
         out.append(c)
+    for m in _CAPS_LINE.finditer(text):
+        # a heading in capitals alone on its line ("FEES AND PAYMENT"), then its text below
+        h = m.group("h").strip()
+        words = h.split()
+        hs = m.start("h")
+        if not 1 <= len(words) <= 8 or sum(c.isalpha() for c in h) < 4 or mask.at(hs) \
+                or _SIGNATURE.search(h) or _PART_WORD.search(h) or h.endswith((".", ",", ";")):
+            continue
+        if any(c.islower() for c in re.sub(r"\([^)]*\)", "", h)):
+            continue
+        ls, le = lines.span(hs)
+        if ls in toc:
+            continue
+        nxt = _next_text(text, le)
+        if nxt >= len(text) or not _blank_before(text, ls):
+            continue
+        nls, nle = lines.span(nxt)
+        if nle - nls < 40:
+            continue  # a heading is followed by its text, not by another short line
+        c = Candidate(hs, nxt, True, le, None, kind="caps")
+        e = hs + len(h)
+        c._heading = headings.Heading(hs, e, nxt, "line")
+        out.append(c)
     for m in _MD.finditer(text):
         h = m.group("h")
         if not h.strip() or parse_number(h.strip().lstrip("*_").split(" ")[0] + " ") is not None:
@@ -276,6 +302,17 @@ def _after_break(text: str, line_start: int) -> bool:
         return True
     tail = text[max(0, j - 8):j + 1].lower()
     return tail.endswith(("; and", "; or", ", and", ", or", "; and/or"))
+
+
+def _blank_before(text: str, line_start: int) -> bool:
+    """True at the top of the text or after a blank line (or a page break)."""
+    j = line_start - 1
+    newlines = 0
+    while j >= 0 and text[j].isspace():
+        if text[j] in "\n\f":
+            newlines += 1 if text[j] == "\n" else 2
+        j -= 1
+    return j < 0 or newlines >= 2
 
 
 def _prev_line_len(text: str, line_start: int) -> int:

@@ -123,6 +123,9 @@ class TreeBuilder:
 
     def add(self, cand: Candidate) -> None:
         if cand.kind == "caps":
+            h = cand.heading(self.text)
+            if not self.nodes and h is not None and TITLE_WORDS.search(self.text[h.start:h.end]):
+                return  # the document's title
             if self.caps_headings:
                 self._add_heading(cand, 0, "caps")
             return
