@@ -19,7 +19,15 @@ definitions list, addresses nothing else). The signals, all explainable:
   "!phrase" in the playbook). A phrase in the same sentence as a cross-reference ("... as set out
   in Section 4.4") counts a quarter and never alone: "body: 'consequential damages' x2".
 - parent: a sub-clause with no heading of its own inherits its parent's topics, weakly (and
-  only where its text supports them if it has a heading): "parent 7.2 'Termination'".
+  only where its text supports them if it has a heading or a subject of its own): "parent 7.2
+  'Termination'". An item of a list that completes its parent's sentence ("... may suspend if:
+  6.1.1 ...; or") adds only topics named in decisive words.
+- structure: a numbered clause without a heading is about its strongest evidence; the opening
+  clause of a service exhibit, schedule or SOW ("General", "Applicability", no heading) that
+  names a service is its scope statement: "opening clause of exhibit-...".
+- exclusions: a topic whose `exclude` words are in the heading is taken neither from the heading
+  nor from the body ("Indemnity" is not intellectual property), unless in decisive words; "!!"
+  evidence stays decisive beside a cross-reference ("incorporated by reference: Appendix A").
 
 A long clause that covers several subjects gets each one whose evidence is dense enough; a
 passing mention does not. Deterministic and offline: the same text gives the same topics.
@@ -30,13 +38,13 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from dataclasses import dataclass
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Sequence, Tuple
 
 from rapidfuzz import fuzz, process
 
 from redline.model import Agreement, Clause, TopicHit
 from redline.spans import own_pieces
+from redline.topic_index import _FILLER, _GENERIC, _Index, _index, _norm
 
 HEADING_CUTOFF = 85
 """A heading segment scoring this much (rapidfuzz ratio, 0-100) against a synonym is a hit."""
@@ -61,174 +69,6 @@ _SPLIT = re.compile(r"\s*(?:;|,|:|/|&|\band\b|\bor\b|\bincluding\b)\s*")
 _SENTENCE_END = re.compile(r"[.;:!?](?=\s)|\n\s*\n")
 _XREF = re.compile(r"(?:Section|SECTION|Article|ARTICLE|Exhibit|EXHIBIT|Schedule|SCHEDULE|Appendix|"
                    r"Attachment|Paragraph)s?\s+[\dA-Z]")
-
-
-@dataclass(frozen=True)
-class _Index:
-    """The playbook's words, compiled once per playbook."""
-
-    choices: Tuple[str, ...]
-    choice_topics: Tuple[Tuple[str, str], ...]
-    by_length: Tuple[Tuple[int, ...], Tuple[str, ...], Tuple[int, ...]]
-    """(lengths ascending, the choices in that order, their index in `choices`): a ratio of 85
-    needs lengths within about a third of each other, so only those are scored."""
-    """(topic id, the synonym as written) per choice."""
-    multiword: Mapping[str, Tuple[Tuple[str, str], ...]]
-    single: Mapping[str, Tuple[Tuple[str, str], ...]]
-    exact: Mapping[str, Tuple[Tuple[str, str], ...]]
-    """Every normalised name and synonym -> (topic id, as written)."""
-    """Single-word synonyms (3+ letters, not generic) -> (topic id, synonym as written)."""
-    """Normalised synonym of 2+ words -> (topic id, synonym as written)."""
-    evidence_re: object
-    """A compiled regex, or (word-led phrases, sign-led phrases) when some start with a quote."""
-    phrase_topics: Mapping[str, Tuple[str, ...]]
-    phrase_weight: Mapping[str, float]
-    exclude: Mapping[str, Tuple[str, ...]]
-    topic_words: Mapping[str, frozenset]
-    name_words: Mapping[str, frozenset]
-    """Words of 5+ letters of each topic's display name alone."""
-    exclusive: frozenset
-    decisive: frozenset
-    xref_proof: frozenset
-    """Decisive phrases written "!!": a cross-reference in their sentence is their object, not a passing mention."""
-    """Evidence phrases written with "!": one operative use addresses the topic."""
-    order: Mapping[str, int]
-
-
-_CACHE: Dict[tuple, _Index] = {}
-
-
-def _norm(text: str) -> str:
-    text = text.lower().replace("’", "'").replace("‘", "'").replace("9-1-1", "911").replace("(s)", "s")
-    text = re.sub(r"[^a-z0-9'%./&;,:\- ]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip(" .:-")
-
-
-def _index(playbook) -> _Index:
-    key = (getattr(playbook, "path", ""), tuple((t.id, t.synonyms, t.evidence, getattr(t, "exclude", ()))
-                                               for t in playbook.topics))
-    hit = _CACHE.get(key)
-    if hit is not None:
-        return hit
-    choices, owners = [], []
-    decisive: set = set()
-    xref_proof: set = set()
-    multi: Dict[str, List[Tuple[str, str]]] = {}
-    single: Dict[str, List[Tuple[str, str]]] = {}
-    phrase_topics: Dict[str, List[str]] = {}
-    words: Dict[str, set] = {}
-    for t in playbook.topics:
-        names = (t.name,) + tuple(t.synonyms)
-        words[t.id] = set()
-        for s in names:
-            n = _norm(s)
-            if not n:
-                continue
-            choices.append(n)
-            owners.append((t.id, s))
-            if len(n.split()) >= 2:
-                multi.setdefault(n, [])
-                if (t.id, s) not in multi[n]:
-                    multi[n].append((t.id, s))
-            elif len(n) >= 3 and n not in _GENERIC and n not in _NOT_ALONE:
-                single.setdefault(n, [])
-                if (t.id, s) not in single[n]:
-                    single[n].append((t.id, s))
-            words[t.id].update(w for w in re.findall(r"[a-z]{5,}", n) if w not in _GENERIC)
-        for e in t.evidence:
-            if e.startswith("!"):
-                proof = e.startswith("!!")
-                e = e.lstrip("!").strip()
-                decisive.add(_norm(e) if not re.search(r"[\"“”]", e) else e.lower())
-                if proof:
-                    xref_proof.add(_norm(e) if not re.search(r"[\"“”]", e) else e.lower())
-            n = _norm(e) if not re.search(r"[\"“”]", e) else e.lower()
-            if n:
-                phrase_topics.setdefault(n, [])
-                if t.id not in phrase_topics[n]:
-                    phrase_topics[n].append(t.id)
-    weights = {p: _weight(p) for p in phrase_topics}
-    idx = _Index(
-        choices=tuple(choices), choice_topics=tuple(owners), by_length=_by_length(choices), multiword={k: tuple(v) for k, v in multi.items()},
-        single={k: tuple(v) for k, v in single.items()},
-        exact=_group(choices, owners),
-        evidence_re=_trie_regex(phrase_topics) if phrase_topics else None,
-        phrase_topics={k: tuple(v) for k, v in phrase_topics.items()}, phrase_weight=weights,
-        exclude={t.id: tuple(_norm(x) for x in getattr(t, "exclude", ()) if _norm(x)) for t in playbook.topics},
-        topic_words={k: frozenset(v) for k, v in words.items()},
-        name_words={t.id: frozenset(w for w in re.findall(r"[a-z]{5,}", _norm(t.name)) if w not in _GENERIC)
-                    for t in playbook.topics},
-        order={t.id: i for i, t in enumerate(playbook.topics)},
-        exclusive=frozenset(t.id for t in playbook.topics if getattr(t, "exclusive", False)),
-        decisive=frozenset(decisive), xref_proof=frozenset(xref_proof))
-    if len(_CACHE) > 8:
-        _CACHE.clear()
-    _CACHE[key] = idx
-    return idx
-
-
-def _by_length(choices):
-    order = sorted(range(len(choices)), key=lambda i: (len(choices[i]), i))
-    return (tuple(len(choices[i]) for i in order), tuple(choices[i] for i in order), tuple(order))
-
-
-def _group(choices, owners) -> Dict[str, Tuple[Tuple[str, str], ...]]:
-    out: Dict[str, List[Tuple[str, str]]] = {}
-    for c, o in zip(choices, owners):
-        if o not in out.setdefault(c, []):
-            out[c].append(o)
-    return {k: tuple(v) for k, v in out.items()}
-
-
-_GENERIC = frozenset("services service agreement terms customer provider general other rights "
-                     "charges party parties".split())
-
-
-_FILLER = frozenset("the a an of to for and or in on by with this these your our its".split())
-
-_NOT_ALONE = frozenset("changes general law access transfer scope numbers records communications "
-                       "software license waiver waivers compliance commitment".split())
-"""Single-word synonyms that name the topic only as a whole heading, not as one of its words."""
-
-
-def _weight(phrase: str) -> float:
-    words = len(phrase.split())
-    if words >= 3:
-        return 1.6
-    if words == 2:
-        return 1.2
-    return 0.8 if len(phrase) >= 6 else 0.5
-
-
-def _trie_regex(phrases: Iterable[str]):
-    """Return a regex matching any of `phrases` (as whole words), built from a trie (or two: see below)."""
-    phrases = list(phrases)
-
-    def trie_of(items) -> dict:
-        trie: dict = {}
-        for p in items:
-            node = trie
-            for ch in p:
-                node = node.setdefault(ch, {})
-            node[""] = True
-        return trie
-
-    def build(node) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch != ""]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return "(?:" + body + ")?" if ends else body
-
-    # a phrase starting with a word character starts a word; one starting with a quote or
-    # another sign ('" means') may follow a word directly ('"charges" means'): two patterns, as
-    # one lookbehind with an alternative doubles the scan
-    words = re.compile(r"(?<![a-z0-9])(" + build(trie_of(p for p in phrases if p[:1].isalnum())) + r")(?![a-z0-9])")
-    signs = [p for p in phrases if not p[:1].isalnum()]
-    if not signs:
-        return words
-    return words, re.compile(r"(" + build(trie_of(signs)) + r")(?![a-z0-9])")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -565,7 +405,8 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
             if (norm >= need and (distinct >= 2 or norm >= 2 * need)) or sent >= SENTENCE_MIN or strong_one:
                 scores[tid] = (min(0.84, 0.35 + max(norm, sent / 2) / 10), list(ev))
         if not only and not list_item and not head and not heading and 8 <= n_words <= 150 \
-                and body and clause.norm and ("." in clause.norm or not clause.parent):
+                and body and clause.norm and (not clause.parent or (
+                    ("." in clause.norm or clause.norm[-1].isdigit()) and not (clause.number or "").lstrip().startswith("("))):
             # a short numbered sub-clause without a heading ("3.2 If the Customer fails to pay
             # ...") is about its strongest evidence (besides anything decided above); lettered
             # list items are left to their parent
