@@ -323,6 +323,19 @@ _OPENING_HEADINGS = frozenset("general applicability introduction overview scope
                               "description service description".split()) | {"service description"}
 
 
+def _with_parent_heading(idx: _Index, heading: str, parent: str, parent_hits) -> Dict[str, Tuple[float, str]]:
+    """Return the topics an elliptical sub-heading names with its parent's ("Effect" under
+    "Termination" is "effect of termination"; "For Cause" is "termination for cause")."""
+    if not parent or len(parent.split()) > 4:
+        return {}
+    out: Dict[str, Tuple[float, str]] = {}
+    for joined in (f"{parent} {heading}", f"{heading} of {parent}"):
+        for tid, (hs, ev) in _heading_hits(idx, joined).items():
+            if hs >= 0.95 and tid not in parent_hits and ev.startswith("heading ~"):
+                out[tid] = (0.85, f"heading with its parent's ~ '{joined.strip()}'")
+    return out
+
+
 def _last_chars(text: str, pieces) -> str:
     """Return the last few characters of a clause's own text, stripped ("...; or")."""
     for a, b in reversed(pieces):
@@ -361,6 +374,9 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
         head = _heading_hits(idx, heading)
         if not heading and not clause.heading:
             head = _run_in_heading(idx, text, clause.body_start, clause.end)
+        if heading and not head and clause.parent and len(heading.split()) <= 3:
+            head = _with_parent_heading(idx, heading, _heading(agreement, agreement.clause(clause.parent)),
+                                        heading_of.get(clause.parent, {}))
         heading_of[clause.id] = head
         pieces = own_pieces(agreement, clause)
         own_end[clause.id] = _last_chars(text, pieces)

@@ -174,3 +174,12 @@ def test_own_heading_is_not_an_inline_heading(classified):
     ag, res = classified["level3-callwave-msa"]
     # ordering: the provider accepting a customer order is not acceptance of the service
     assert "acceptance" not in _ids(res, _by_heading(ag, "Acceptance by Level 3"))
+
+
+def test_elliptical_sub_heading_reads_with_its_parent(tmp_path, book):
+    _, res, got = _classify_text(tmp_path, book, (
+        "AGREEMENT\n\n"
+        "7. TERMINATION\n\n"
+        "7.1 Effect. When an order ends the Customer pays what has accrued and the Provider hands "
+        "back the Customer's recordings on request.\n"))
+    assert "effect_of_termination" in got["7.1"]
