@@ -138,7 +138,7 @@ _GENERIC = frozenset("services service agreement terms customer provider general
 _FILLER = frozenset("the a an of to for and or in on by with this these your our its".split())
 
 _NOT_ALONE = frozenset("changes general law access transfer scope numbers records communications "
-                       "software license waiver waivers compliance commitment".split())
+                       "software license waiver waivers compliance commitment notice breach".split())
 """Single-word synonyms that name the topic only as a whole heading, not as one of its words."""
 
 
