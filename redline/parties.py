@@ -32,7 +32,11 @@ _QUOTED = re.compile(r"[\"“”']\s*([^\"“”']{1,40}?)\s*[,]?\s*[\"“”']"
 _DEFINED = re.compile(
     r"([A-Za-z][A-Za-z0-9&.,' \-]{1,80}?)\s*\(\s*(?:the\s+|each\s+a\s+|hereinafter\s+(?:referred\s+to\s+as\s+)?)?"
     r"((?:[\"“][^\"”“]{1,40}[\"”][,\s]*(?:or\s+|and\s+)?){1,6})\)")
-_LABEL = re.compile(r"(?im)^\s*(Customer|Provider|Vendor|Supplier|Client)\s*:\s*(\S[^\n]{0,80})$")
+_LABEL = re.compile(r"(?im)^\s*(Customer|Provider|Vendor|Supplier|Client|Buyer|Purchaser|Seller|Subscriber|"
+                    r"Licensee|Licensor|Contractor|Carrier|Service\s+Provider)\s*:\s*(\S[^\n]{0,200})$")
+# "We", "us" and "our" mean ...; "You" and "your" mean ...
+_PRONOUN_DEF = re.compile(r"[\"“](we|you)[\"”][^.\n]{0,60}?\b(?:means?|refers?\s+to|is|are)\b", re.I)
+_DETERMINER = re.compile(r"^(?:The|This|Such)\s+")
 _TITLE = re.compile(r"\b([A-Z][A-Za-z0-9&]+(?:[ \t]+[A-Z0-9][A-Za-z0-9&]*){0,2})[ \t]+(?:MASTER|Master)\s+"
                     r"(?:SERVICES?|Services?)\s+(?:AGREEMENT|Agreement)")
 _SUBJECT = re.compile(r"\b((?:[A-Z][A-Za-z0-9&]*|AT&T)(?:\s+[A-Z0-9][A-Za-z0-9&]*){0,2})(?:['’]s)?\s+"
@@ -110,7 +114,17 @@ def detect(agreement, *, provider=None, customer=None) -> Parties:
         cust_aliases += [cust[0], *cust[1]] if cust[0][:1].isupper() else list(cust[1])
     for label, value in _LABEL.findall(head):
         role = _role([label])
-        (cust_aliases if role == "customer" else prov_aliases).append(label)
+        side = cust_aliases if role == "customer" else prov_aliases
+        # "Supplier: Acme Data Ltd (\"Acme\")": the label names the role, the value the party
+        quoted = [a for a in _QUOTED.findall(value) if a.strip() and a.lower() not in _NOT_NAMES
+                  and _role([a]) in (None, role)]
+        if quoted and not side:
+            side.extend(q.strip() for q in quoted)
+        side.append(" ".join(label.split()))
+    for word in {m.group(1).lower() for m in _PRONOUN_DEF.finditer(head)}:
+        side = cust_aliases if word == "you" else prov_aliases
+        if word not in {a.lower() for a in side}:
+            side.append(word)
     brand = _TITLE.search(text[:3000])
     if brand:
         word = brand.group(1).split()[-1] if len(brand.group(1).split()) > 1 else brand.group(1)
@@ -123,7 +137,9 @@ def detect(agreement, *, provider=None, customer=None) -> Parties:
     if not prov_aliases:
         counts = Counter()
         for m in _SUBJECT.finditer(text[:200000]):
-            w = m.group(1)
+            w = _DETERMINER.sub("", m.group(1))
+            if not w[:1].isupper():
+                continue
             if _role([w]) == "customer" or w.lower() in _NOT_NAMES or w.lower() in ("either party", "neither party",
                                                                                      "each party", "the parties"):
                 continue
