@@ -627,6 +627,48 @@ def _sentences(text: str) -> List[str]:
     return out
 
 
+_SPACE = re.compile(r"\s")
+
+
+def _common_prefix(a: str, b: str) -> int:
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:  # binary search with C-speed slice compares
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _trim_common(a: str, b: str) -> Tuple[str, str, str, str]:
+    """Return (common head, rest of a, rest of b, common tail), cut at whitespace only.
+
+    The head ends just after a whitespace character and the tail starts with one, so no word is
+    split and the word diff of the middles sees whole words.
+    """
+    k = _common_prefix(a, b)
+    cut = 0
+    if k:
+        m = None
+        for m in _SPACE.finditer(a, 0, k):
+            pass
+        cut = m.end() if m is not None else 0
+    a2, b2 = a[cut:], b[cut:]
+    ra, rb = a2[::-1], b2[::-1]
+    s = _common_prefix(ra, rb)
+    s = min(s, len(a2), len(b2))
+    tail = ""
+    if s:
+        start_a = len(a2) - s
+        m = _SPACE.search(a2, start_a)
+        if m is not None:
+            tail = a2[m.start():]
+            a2 = a2[:m.start()]
+            b2 = b2[:len(b2) - len(tail)]
+    return a[:cut], a2, b2, tail
+
+
 def _diff_tokens(a: str, b: str, options: CompareOptions, table: Dict[str, str],
                  out: List[Tuple[int, str, str]]) -> None:
     """Append the word-level diff of texts `a` and `b` to `out`."""
@@ -644,8 +686,14 @@ def _diff_tokens(a: str, b: str, options: CompareOptions, table: Dict[str, str],
     if not (options.ignore_case or options.ignore_whitespace):
         from redline.export.ooxml import word_diff as _ooxml_word_diff
 
-        for op, text in _ooxml_word_diff(a, b, timeout=2.0):
-            out.append((op, text if op <= 0 else "", text if op >= 0 else ""))
+        head, a, b, tail = _trim_common(a, b)
+        if head:
+            out.append((0, head, head))
+        if a or b:
+            for op, text in _ooxml_word_diff(a, b, timeout=2.0):
+                out.append((op, text if op <= 0 else "", text if op >= 0 else ""))
+        if tail:
+            out.append((0, tail, tail))
         return
     ta, tb = tokens(a), tokens(b)
 
@@ -861,6 +909,25 @@ def _runs_of(segs: List[Segment], op: str) -> List[Tuple[int, int, str]]:
     return out
 
 
+def _cores(text: str) -> List[Tuple[int, int]]:
+    """Return spans of `text` to look for elsewhere: trimmed, then less a word at either end.
+
+    A diff may attach a word at the edge of moved text to its neighbours, so the moved stretch
+    is looked for whole first, then without its first and/or last word.
+    """
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    if not words:
+        return []
+    out = []
+    for drop_head, drop_tail in ((0, 0), (1, 0), (0, 1), (1, 1), (2, 2)):
+        if drop_head + drop_tail >= len(words):
+            break
+        s, e = words[drop_head][0], words[len(words) - 1 - drop_tail][1]
+        if e - s >= TEXT_MOVE_MIN:
+            out.append((s, e))
+    return out
+
+
 def _text_moves(segs: List[Segment], changes: List[ClauseChange], ou, nu, numbers, numbers_new,
                 next_id: int) -> List[Segment]:
     """Return `segs` with deleted text that reappears inserted elsewhere turned into a move.
@@ -876,30 +943,30 @@ def _text_moves(segs: List[Segment], changes: List[ClauseChange], ou, nu, number
     found = []  # ((del run), (start, end) in it, (ins run), (start, end) in it)
     used_d, used_i = set(), set()
     for di, (a0, a1, dt) in enumerate(dels):
-        core = dt.strip()
-        if len(core) < TEXT_MOVE_MIN:
-            continue
-        for ii, (b0, b1, it) in enumerate(inss):
-            if ii in used_i or len(it) < len(core):
-                continue
-            k = it.find(core)
-            if k >= 0:
-                lead = len(dt) - len(dt.lstrip())
-                found.append(((a0, a1), (lead, lead + len(core)), (b0, b1), (k, k + len(core))))
+        for cs, ce in _cores(dt):
+            core = dt[cs:ce]
+            hit = next(((ii, k) for ii, (_b0, _b1, it) in enumerate(inss)
+                        if ii not in used_i and len(it) >= len(core)
+                        for k in (it.find(core),) if k >= 0), None)
+            if hit is not None:
+                ii, k = hit
+                b0, b1, _it = inss[ii]
+                found.append(((a0, a1), (cs, ce), (b0, b1), (k, k + len(core))))
                 used_d.add(di)
                 used_i.add(ii)
                 break
     for ii, (b0, b1, it) in enumerate(inss):
-        core = it.strip()
-        if ii in used_i or len(core) < TEXT_MOVE_MIN:
+        if ii in used_i:
             continue
-        for di, (a0, a1, dt) in enumerate(dels):
-            if di in used_d or len(dt) < len(core):
-                continue
-            k = dt.find(core)
-            if k >= 0:
-                lead = len(it) - len(it.lstrip())
-                found.append(((a0, a1), (k, k + len(core)), (b0, b1), (lead, lead + len(core))))
+        for cs, ce in _cores(it):
+            core = it[cs:ce]
+            hit = next(((di, k) for di, (_a0, _a1, dt) in enumerate(dels)
+                        if di not in used_d and len(dt) >= len(core)
+                        for k in (dt.find(core),) if k >= 0), None)
+            if hit is not None:
+                di, k = hit
+                a0, a1, _dt = dels[di]
+                found.append(((a0, a1), (k, k + len(core)), (b0, b1), (cs, ce)))
                 used_d.add(di)
                 used_i.add(ii)
                 break
@@ -914,8 +981,8 @@ def _text_moves(segs: List[Segment], changes: List[ClauseChange], ou, nu, number
         new_owner = nu[first_new.new_unit].owner if first_new and first_new.new_unit >= 0 else None
         old_text = "".join(x.text for x in segs[a0:a1])
         new_text = "".join(x.text for x in segs[b0:b1])
-        whole_old = not (old_text[:ds] + old_text[de:]).strip()
-        whole_new = not (new_text[:is_] + new_text[ie:]).strip()
+        whole_old = len((old_text[:ds] + " " + old_text[de:]).split()) <= 4
+        whole_new = len((new_text[:is_] + " " + new_text[ie:]).split()) <= 4
         ci = -1
         for run, whole, kind in (((a0, a1), whole_old, "deleted"), ((b0, b1), whole_new, "inserted")):
             cset = {x.change for x in segs[run[0]:run[1]]}

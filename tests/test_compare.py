@@ -160,7 +160,9 @@ def test_edit_script_rebuilds_both_versions(pairs, index):
         moved_old = norm(" ".join(x.text for x in c.segments if x.op == MOVE_FROM))
         assert s["moved"] >= 1
         # the moved clause is written as a move, not rewritten as a deletion and an insertion
-        assert facts["moved"][:200] in moved_old and facts["moved"][:200] in moved_new
+        # (its number may be diffed on its own: renumbered clauses are common after a move)
+        core = facts["moved"].split(" ", 1)[1][:200]
+        assert core in moved_old and core in moved_new
     if facts["added"]:
         inserted = norm(" ".join(x.text for x in c.segments if x.op == INSERT))
         assert "Additional Undertakings" in inserted
