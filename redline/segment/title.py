@@ -16,8 +16,8 @@ from redline.model import Furniture
 
 Span = Tuple[int, int]
 
-_TITLE_WORDS = re.compile(r"\b(?:agreement|contract|terms and conditions|terms of service|"
-                          r"pricing schedule|service schedule|statement of work)\b", re.IGNORECASE)
+_TITLE_WORDS = re.compile(r"\b(?:agreement|contract|terms|conditions|tariff|regulations|"
+                          r"pricing schedule|service schedule|statement of work|order form)\b", re.IGNORECASE)
 _CAPS_RUN = re.compile(r"(?:[A-Z][A-Z0-9&®’'\-]*[ \t]+){0,6}(?:AGREEMENT|CONTRACT|PRICING SCHEDULE)\b")
 _NAMED = re.compile(r"(?:(?!The\b|This\b|Such\b|Any\b|Each\b|That\b)[A-Z][\w&.\-]*[ \t]+){1,4}"
                     r"(?:Agreement|Pricing Schedule|Service Schedule|Contract|Statement of Work|"
