@@ -165,8 +165,10 @@ def _web_chrome(text: str, lines: Sequence[Span]) -> List[Furniture]:
             continue
         if len(words) >= 8 or e - s > 120:
             break
+        letters = [ch for ch in line if ch.isalpha()]
+        letterhead = len(letters) >= 4 and all(ch.isupper() for ch in letters)
         if len(words) <= 3 and len(line) <= 40 and not line.endswith(":") and not _NUMBERED.match(line) \
-                and not any(ch.isdigit() for ch in line):
+                and not any(ch.isdigit() for ch in line) and not letterhead:
             # Before the title anything short is chrome; after it, only words without a colon.
             if not seen_title or not any(w[:1].islower() for w in words[1:]) or len(words) <= 2:
                 s2, e2 = _strip_span(text, s, e)
