@@ -131,7 +131,7 @@ def _group(choices, owners) -> Dict[str, Tuple[Tuple[str, str], ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-_GENERIC = frozenset("services service agreement terms customer provider general other rights "
+_GENERIC = frozenset("services service agreement terms customer provider general other rights platform "
                      "charges party parties".split())
 
 
