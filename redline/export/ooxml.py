@@ -11,7 +11,8 @@ rules Word and LibreOffice insist on hold in one place:
 * a wholly inserted/deleted paragraph marks its paragraph mark (``w:pPr/w:rPr/w:ins|w:del``);
   the last paragraph mark of the body (or of a table cell) is never marked: the previous
   paragraph's mark is marked instead;
-* characters XML 1.0 forbids are removed (`clean_text`), never a crash.
+* characters XML 1.0 forbids are removed (`clean_text`; `keep_length=True` blanks them), never a
+  crash.
 
 The XML emitted (ids from the allocator; D = "2026-01-31T12:00:00Z")::
 
@@ -56,17 +57,16 @@ API (all functions take a `Tracker`: author, date and the id allocator):
 * ``move_from(tr, runs, name)`` / ``move_to(tr, runs, name)`` -- wrap runs of one paragraph in move
   markup with its range marks; the same `name` pairs the two; returns the wrapper.
 * ``mark_paragraph(tr, p, "ins"|"del"|"moveFrom"|"moveTo")`` -- mark the paragraph mark.
-* ``add_comment(tr, doc, first, last, text, initials="")`` -- a python-docx 1.2 comment (its
+* ``add_comment(tr, doc, first, last, text, initials=None)`` -- a python-docx 1.2 comment (its
   part and relationship) whose id comes from the allocator, anchored from element ``first``
   to ``last`` (runs or change wrappers, possibly in different paragraphs).
 * ``set_track_revisions(doc, on)`` -- Word's Track Changes switch in settings.xml (schema order).
 * ``separate_bookmark_ids(tr, body)`` -- renumber a vendor's bookmarks that share an id with a comment.
-The word diff lives in `redline.export.worddiff` and the whole-document operations (accept_all,
-count_changes, set_track_revisions, separate_bookmark_ids) in `redline.export.ooxml_accept`;
-both are re-exported here, so this module stays the one API.
-
 * ``accept_all(root)`` -- accept every tracked change under ``root`` in place; returns how many
   changes there were. ``count_changes(root)`` counts without changing.
+
+The word diff lives in `redline.export.worddiff`, the whole-document operations (the last four)
+in `redline.export.ooxml_accept`; both are re-exported here, so this module stays the one API.
 """
 
 from __future__ import annotations
