@@ -238,24 +238,40 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
         c = Candidate(hs, body, True, le, None, kind="caps")
         c._heading = headings.Heading(hs, m.end("h"), body if body < le else _next_text(text, le), "line")
         out.append(c)
-    for m in _CAPS_LINE.finditer(text):
-        # a heading in capitals alone on its line ("FEES AND PAYMENT"), then its text below
-        h = m.group("h").strip()
+    first_text = 0
+    while first_text < len(text) and (text[first_text].isspace() or mask.at(first_text)):
+        f = mask.at(first_text)
+        first_text = f[1] if f else first_text + 1
+    for ls, le in zip(lines.starts, lines.ends):
+        # a heading alone on its line, then its text below: in capitals ("FEES AND PAYMENT"), in
+        # title case ("Term and Cancellation") or as a question ("What if you pay late?")
+        if le - ls > 100 or le == ls:
+            continue
+        line = text[ls:le]
+        h = line.strip()
+        if not h or not h[0].isupper():
+            continue
         words = h.split()
-        hs = m.start("h")
-        if not 1 <= len(words) <= 8 or sum(c.isalpha() for c in h) < 4 or mask.at(hs) \
-                or _SIGNATURE.search(h) or _PART_WORD.search(h) or h.endswith((".", ",", ";")):
+        hs = ls + (len(line) - len(line.lstrip()))
+        if not 1 <= len(words) <= 14 or sum(c.isalpha() for c in h) < 4 or mask.at(hs) \
+                or _SIGNATURE.search(h.upper()) or _PART_WORD.search(h.upper()) \
+                or h.endswith((".", ",", ";", ":")):
             continue
-        if any(c.islower() for c in re.sub(r"\([^)]*\)", "", h)):
+        caps = not any(c.islower() for c in re.sub(r"\([^)]*\)", "", h))
+        question = h.endswith("?") and len(words) >= 2
+        if not (caps and len(words) <= 8) and not question \
+                and not (len(words) <= 8 and headings.is_title(h)):
             continue
-        ls, le = lines.span(hs)
+        if parse_number(words[0] + " ") is not None:
+            continue
         if ls in toc:
             continue
         nxt = _next_text(text, le)
         if nxt >= len(text) or not _blank_before(text, ls):
             continue
         nls, nle = lines.span(nxt)
-        if nle - nls < 40:
+        if nle - nls < (20 if question else 40 if caps else 60) \
+                or (not caps and not question and nls == le + 1) or hs == first_text:
             continue  # a heading is followed by its text, not by another short line
         c = Candidate(hs, nxt, True, le, None, kind="caps")
         e = hs + len(h)

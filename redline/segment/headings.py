@@ -63,6 +63,12 @@ def _titleish(phrase: str) -> bool:
     return caps * 2 >= len(content)
 
 
+def is_title(phrase: str) -> bool:
+    """True for a short phrase written as a title ("Term and Cancellation", "Your Account")."""
+    return _titleish(phrase) and all(w[:1].isupper() or w.lower() in SMALL or not w[:1].isalpha()
+                                     for w in phrase.split())
+
+
 def find(text: str, body: int, line_end: int, *, line_start: bool, item: bool = False,
          limit: int = 160) -> Optional[Heading]:
     """Return the heading that begins at `body` (after a clause number), or None."""
