@@ -26,6 +26,7 @@ _CAPS_COLON = re.compile(r"^[ \t]*(?P<h>[A-Z][^\n\r:]{1,90}?)[ \t]*:(?=[ \t]|\r?
 _CAPS_LINE = re.compile(r"^[ \t]*(?P<h>[A-Z][A-Z0-9 \t&/,'’\-–().]{2,80}?)[ \t]*$", re.MULTILINE)
 _SIGNATURE = re.compile(r"SIGNATURE|WITNESS|ACCEPTED|AGREED")
 _PART_WORD = re.compile(r"\b(?:EXHIBIT|SCHEDULE|ATTACHMENT|APPENDIX|ANNEX|ADDENDUM|SOW)\b")
+_LABEL = re.compile(r"^[ \t]*(?P<h>[A-Z][A-Za-z’'&/\- ]{1,40}?)[ \t]*:[ \t]+(?=\S.{19,})", re.MULTILINE)
 _MD = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<h>[^\n\r]*?)[ \t#]*(?=\r?\n|$)", re.MULTILINE)
 _BREAK = re.compile(r"[\n\r\f\v]")
 _TOC_ENTRY = re.compile(r"^[^\n\r]{2,120}?(?:\.{3,}|…{2,}|\t|\s{3,}|\.(?:\s?\.){2,})\s*(?:\d{1,4}|[ivxlc]{1,6})[ \t]*$",
@@ -276,6 +277,18 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
         c = Candidate(hs, nxt, True, le, None, kind="caps")
         e = hs + len(h)
         c._heading = headings.Heading(hs, e, nxt, "line")
+        out.append(c)
+    for m in _LABEL.finditer(text):
+        # "Minimum Commitment Period: 60 months ...": a key term introduced by its label
+        h = m.group("h")
+        hs = m.start("h")
+        if len(h.split()) > 5 or not headings.is_title(h) or mask.at(hs) or _SIGNATURE.search(h.upper()):
+            continue
+        ls, le = lines.span(hs)
+        if ls in toc or not _blank_before(text, ls):
+            continue
+        c = Candidate(hs, m.end(), True, le, None, kind="caps")
+        c._heading = headings.Heading(hs, hs + len(h), m.end(), "line")
         out.append(c)
     for m in _MD.finditer(text):
         h = m.group("h")

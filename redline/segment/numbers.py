@@ -19,6 +19,7 @@ CANDIDATE = re.compile(
     r"(?P<art>(?:ARTICLE|Article|SECTION|Section|CLAUSE|Clause|§)[^\S\r\n]*(?<=[^\S\r\n§])"
     r"(?P<artn>\d{1,3}(?:\.\d{1,3}){0,6}|[IVXLC]{1,7})(?P<artp>[.:]?))"
     r"|(?P<dec>\d{1,3}(?:\.\d{1,3}){0,7})(?:\.(?P<decl>[A-Z])(?![A-Za-z]))?(?P<decp>\.?)"
+    r"|(?P<ldec>[A-Z]\d{1,3}(?:\.\d{1,3}){0,5})(?P<ldecp>\.?)"
     r"|\((?P<par>[a-z]{1,4}|[A-Z]{1,4}|\d{1,3})\)"
     r"|(?P<let>[A-Za-z]|[ivxlc]{2,6}|[IVXLC]{2,6})\."
     r"|(?P<pc>\d{1,3}|[a-z]|[ivx]{2,5}|[A-Z])\)"
@@ -125,6 +126,14 @@ def parse_match(m: "re.Match[str]") -> Optional[Token]:
         if s.isdigit():
             return Token("pd", (int(s),), raw, s)
         return _letters(s, raw, "p")
+    if g.get("ldec"):
+        # "B1", "B1.2": a letter-prefixed section number (the letter keeps its series apart)
+        raw = g["ldec"]
+        parts = [int(x) for x in raw[1:].split(".")]
+        if parts[0] == 0:
+            return None
+        first = (ord(raw[0]) - 64) * 1000 + parts[0]
+        return Token("dec", (first,) + tuple(parts[1:]), raw + g["ldecp"], raw)
     if g.get("let"):
         s = g["let"]
         return _letters(s, s + ".", "l")

@@ -264,7 +264,7 @@ class TreeBuilder:
             ok = (strong and (placed or cand.prev_ok or adjacent or not cand.prev_alpha)) \
                 or (n == last + 2 and (cand.prev_ok or adjacent or placed))
         elif last == 0 and n > 1:
-            ok = placed and strong and n <= 9
+            ok = placed and strong and n % 1000 <= 9
         elif n == 1 and not prefix and last >= 1:
             if placed:
                 self._add_item(cand, as_list=True)
