@@ -103,7 +103,8 @@ _NUMBER = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in _NUM_WOR
 _QTY = {
     "days": re.compile(r"\b(" + _NUMBER + r")(?:\s*\(\d+\))?[\s-]+(?:business\s+|calendar\s+|working\s+)?"
                        r"(days?|months?|weeks?)\b", re.I),
-    "months": re.compile(r"\b(" + _NUMBER + r"|the|any|one)(?:\s*\(\d+\))?[\s-]+(?:calendar\s+|contract\s+)?"
+    "months": re.compile(r"\b(" + _NUMBER + r"|the|any|one)(?:\s*\(\d+\))?[\s-]+"
+                         r"(?:(?:previous|preceding|prior|last|past)\s+)?(?:calendar\s+|contract\s+)?"
                          r"(months?|years?)\b", re.I),
     "percent": re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b)", re.I),
     "monthly_rate": re.compile(r"(\d+(?:\.\d+)?)\s*%\s*\)?\s*(?:percent\s+)?(?:per|a|each|every)?\s*(month|annum|year|annually|monthly)?", re.I),
@@ -111,6 +112,11 @@ _QTY = {
 _RATE_OF = re.compile(r"(\d+(?:\.\d+)?)\s*%\s+of\s+the\s+[\w\s]{0,30}?\b(?:for\s+)?(?:per|a|each|every)\s+"
                       r"(month|annum|year)", re.I)
 """A rate written "2% of the overdue amount for each month"."""
+_RATE_WORDS = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|eighteen|twenty|twenty-four)"
+    r"(\s+and\s+(?:one[\s-]half|a\s+half|one[\s-]quarter|a\s+quarter))?\s+(?:percent|per\s+cent)\s+"
+    r"(?:per|a|each|every)\s+(month|annum|year)\b", re.I)
+"""A rate in words: "one and one-half percent per month"."""
 _IMMEDIATE = re.compile(r"\b(?:immediately|upon\s+(?:receipt|activation|activating|invoice)|on\s+demand|in\s+advance|pre-?paid)\b", re.I)
 
 
@@ -133,6 +139,14 @@ def quantity(kind: str, text: str, start: int, end: int) -> Optional[Tuple[float
     found = list(_QTY[kind].finditer(text))
     if kind == "monthly_rate":
         found += list(_RATE_OF.finditer(text))
+        for m in _RATE_WORDS.finditer(text):
+            value = _NUM_WORDS[m.group(1).lower()] + (0.0 if not m.group(2) else
+                                                       0.25 if "quarter" in m.group(2).lower() else 0.5)
+            if m.group(3).lower() in ("annum", "year"):
+                value /= 12.0
+            dist = 0 if m.start() < end and m.end() > start else min(abs(m.start() - end), abs(start - m.end()))
+            if best is None or dist < best[0]:
+                best = (dist, value, m.start(), m.end())
     for m in found:
         if kind == "monthly_rate":
             if m.group(2) is None and "interest" not in text[max(0, m.start() - 80):m.end() + 40].lower():
@@ -235,8 +249,11 @@ def prefilter(rule: Rule) -> Tuple[str, ...]:
 
 
 def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
-         whole: Optional[str] = None) -> List[Hit]:
-    """Return the rule's hits in `text[start:end]` (absolute offsets), conditions applied."""
+         whole: Optional[str] = None, in_topic: bool = False) -> List[Hit]:
+    """Return the rule's hits in `text[start:end]` (absolute offsets), conditions applied.
+
+    `in_topic`: the window lies in a clause classified under the rule's topic, so the rule's
+    `topical` expressions are tried too."""
     m = rule.match
     window = text[start:end]
     for u in m.unless:
@@ -246,7 +263,7 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
     for p in m.phrases:
         for hit in comp.phrase(p).finditer(window):
             raw.append((hit.start(), hit.end(), None, "free"))
-    for r in m.regex:
+    for r in (m.regex + m.topical if in_topic else m.regex):
         kind = "party" if "{party}" in r else ("fixed" if "{provider}" in r or "{customer}" in r else "free")
         pat = comp.pattern(r)
         pos = 0

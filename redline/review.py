@@ -145,16 +145,58 @@ def fill(template: str, parties: Parties) -> str:
 
 
 def _hits(agreement: Agreement, rules: Sequence[_rules.Rule], comp: _rules.Compiled,
-          text: str, spans: Sequence[Tuple[int, int]]) -> List[Tuple[_rules.Rule, _rules.Hit, Tuple[int, int]]]:
+          text: str, spans: Sequence[Tuple[int, int]], topics=None,
+          clauses: Optional["_ClauseIndex"] = None) -> List[Tuple[_rules.Rule, _rules.Hit, Tuple[int, int]]]:
     out: List[Tuple[_rules.Rule, _rules.Hit, Tuple[int, int]]] = []
     index = _KeywordIndex(text, spans)
+    scoped = _TopicWindows(agreement, topics, spans, clauses) if topics else None
     for rule in rules:
-        for i in index.candidates(_rules.prefilter(rule)):
+        candidates = index.candidates(_rules.prefilter(rule))
+        topical: frozenset = frozenset()
+        if scoped is not None and (rule.scope == "topic" or rule.match.topical):
+            topical = scoped.windows(rule.topic)
+            if rule.match.topical:
+                candidates = sorted(set(candidates) | topical)
+        if rule.scope == "topic":
+            candidates = [i for i in candidates if i in topical]
+        for i in candidates:
             s, e = spans[i]
-            hits = _rules.find(rule, comp, text, s, e, text)
+            hits = _rules.find(rule, comp, text, s, e, text, in_topic=i in topical)
             if hits:
                 out.append((rule, hits[0], (s, e)))
     return out
+
+
+class _TopicWindows:
+    """The topics of the clause holding each window: its own and its ancestors' (headings)."""
+
+    def __init__(self, agreement: Agreement, topics, spans, clauses: Optional["_ClauseIndex"]) -> None:
+        self.topics = topics or {}
+        self.spans = spans
+        self.clauses = clauses or _ClauseIndex(agreement)
+        self.by_id = {c.id: c for c in agreement.clauses}
+        self.cache: Dict[int, frozenset] = {}
+        self.by_topic: Dict[str, frozenset] = {}
+
+    def windows(self, topic: str) -> frozenset:
+        """Return the indices of the windows whose clause carries `topic`."""
+        hit = self.by_topic.get(topic)
+        if hit is None:
+            hit = self.by_topic[topic] = frozenset(i for i in range(len(self.spans)) if topic in self.at(i))
+        return hit
+
+    def at(self, i: int) -> frozenset:
+        hit = self.cache.get(i)
+        if hit is None:
+            found = set()
+            clause = self.clauses.at(self.spans[i][0])
+            depth = 0
+            while clause is not None and depth < 8:
+                found.update(getattr(h, "id", h) for h in (self.topics.get(clause.id) or ()))
+                clause = self.by_id.get(clause.parent) if clause.parent else None
+                depth += 1
+            hit = self.cache[i] = frozenset(found)
+        return hit
 
 
 class _KeywordIndex:
@@ -202,7 +244,7 @@ def review(agreement, topics, parties, playbook):
     text = blank_furniture(agreement)
     index = _ClauseIndex(agreement)
     spans = list(_rules.windows(text))
-    raw = _hits(agreement, rules, comp, text, spans)
+    raw = _hits(agreement, rules, comp, text, spans, topics, index)
     findings: List[Finding] = []
     used_ids: Dict[str, int] = {}
     for rule, hit, window in sorted(raw, key=lambda rh: (rh[1].start, -RANK[rh[0].severity], rh[0].id)):

@@ -23,7 +23,7 @@ from redline.matching import (Compiled, find, present, prefilter, prefilter_near
                               windows)
 from redline.regex_safety import check_regex, literals  # noqa: F401
 from redline.ruleset import (ACTORS, APPLY, MAX_SENTENCE_SPAN, MAX_WINDOW, MAY, OPS,  # noqa: F401
-                             PLACEHOLDERS, QUANTITIES, REPLACE, SEVERITIES, SPANS, Hit, Match, Numeric,
+                             PLACEHOLDERS, QUANTITIES, REPLACE, SCOPES, SEVERITIES, SPANS, Hit, Match, Numeric,
                              Requirement, Rule)
 
 # ---------------------------------------------------------------------------------------------
@@ -83,9 +83,9 @@ def _choice(node, key, path, choices, default) -> str:
 # ---------------------------------------------------------------------------------------------
 # Building from YAML nodes
 
-_MATCH_KEYS = {"phrases", "regex", "fuzzy", "threshold", "actor", "numeric", "unless", "unless_anywhere",
+_MATCH_KEYS = {"topical", "phrases", "regex", "fuzzy", "threshold", "actor", "numeric", "unless", "unless_anywhere",
                "near", "within"}
-_RULE_KEYS = {"id", "title", "severity", "match", "why", "ask", "fallback", "comment", "proposal",
+_RULE_KEYS = {"id", "scope", "title", "severity", "match", "why", "ask", "fallback", "comment", "proposal",
               "replace", "apply", "verdict", "span"}
 _REQ_KEYS = {"id", "topic", "title", "severity", "needs", "why", "ask", "comment", "clause"}
 
@@ -146,7 +146,7 @@ def build_match(node, path, where: str) -> Match:
     if isinstance(within, bool) or not isinstance(within, int) or not 10 <= within <= MAX_WINDOW:
         raise _fail(path, node, f"{where}.within", f"must be a whole number of characters from 10 to {MAX_WINDOW}")
     m = Match(phrases=_strs(node, "phrases", path, node), regex=_regexes(node, "regex", path),
-              near=tuple(groups), within=within,
+              near=tuple(groups), within=within, topical=_regexes(node, "topical", path),
               fuzzy=_strs(node, "fuzzy", path, node), threshold=float(threshold), actor=actor,
               numeric=numeric, unless=_regexes(node, "unless", path),
               unless_anywhere=_regexes(node, "unless_anywhere", path))
@@ -178,7 +178,8 @@ def build_rule(node, topic: str, path) -> Rule:
                 proposal=_str(node, "proposal", path, node),
                 replace=_choice(node, "replace", path, REPLACE, "span"),
                 apply=_choice(node, "apply", path, APPLY, "change+comment"), verdict=verdict,
-                span=_choice(node, "span", path, SPANS, "match"))
+                span=_choice(node, "span", path, SPANS, "match"),
+                scope=_choice(node, "scope", path, SCOPES, "any"))
 
 
 def build_requirement(node, path, topic_ids=None) -> Requirement:

@@ -11,6 +11,7 @@ from typing import Optional, Tuple
 SEVERITIES = ("high", "medium", "low")
 APPLY = ("change", "change+comment", "comment")
 REPLACE = ("span", "clause")
+SCOPES = ("any", "topic")
 ACTORS = ("provider", "customer", "either")
 QUANTITIES = ("days", "months", "monthly_rate", "percent")
 """days (a month counts 30, a week 7), months (a year counts 12), monthly_rate (a yearly rate / 12), percent."""
@@ -66,10 +67,14 @@ class Match:
     """Groups of expressions, one of each to be found within `within` characters, in any order
     (e.g. [party + may], [change], [prices]): for words a clause can put in any order."""
     within: int = 120
+    topical: Tuple[str, ...] = ()
+    """Looser expressions tried only in sentences of a clause the topic classifier gave the rule's
+    topic (its own or a heading above it): "any rate above 1% a month" is late interest in a
+    late-payment clause whatever the words around it. Conditions (actor, numeric, unless) apply."""
 
     @property
     def empty(self) -> bool:
-        return not (self.phrases or self.regex or self.fuzzy or self.near)
+        return not (self.phrases or self.regex or self.fuzzy or self.near or self.topical)
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,11 @@ class Rule:
     """"match": the finding covers the matched words (or a `(?P<span>...)` group in the
     expression); "sentence": the whole sentence they are in, for a proposal written as a full
     sentence (a sentence longer than `MAX_SENTENCE_SPAN` keeps the match and becomes a comment)."""
+    scope: str = "any"
+    """"any": tried in every sentence; "topic": only in sentences of a clause (or of a clause
+    under a heading) that the topic classifier gave this rule's topic. A topic-scoped rule can use
+    looser words (e.g. any rate above 1% a month in a late-payment clause), since the clause's
+    subject already says what the words are about."""
 
 
 @dataclass(frozen=True)

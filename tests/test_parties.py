@@ -96,3 +96,29 @@ def test_title_brand_of_the_customer_is_not_taken_for_the_provider(tmp_path):
                              'the Services.\n')
     who = parties.detect(a)
     assert who.provider == "Supplier" and not _has(who.provider_aliases, "Harbor Bank")
+
+
+def test_role_label_lines_name_the_party_by_its_quoted_short_name(tmp_path):
+    a = _agreement(tmp_path, "ORDER FORM\n\nSupplier: Northwind Hosting Ltd, a company registered in Wales "
+                             "(\"Northwind\").\n\nBuyer: The company signing below (the \"Buyer\").\n\n"
+                             "1. Northwind may relocate the Buyer's equipment.\n")
+    who = parties.detect(a)
+    assert who.provider == "Northwind" and who.customer == "Buyer"
+    assert _has(who.provider_aliases, "Supplier")
+
+
+def test_quoted_we_and_you_definitions_read_as_provider_and_customer(tmp_path):
+    a = _agreement(tmp_path, "Terms of service\n\n\"We\", \"us\" and \"our\" mean Acme Mobile Limited. "
+                             "\"You\" and \"your\" mean the business named on the order.\n\nWe can bar "
+                             "any SIM at once. You will pay on receipt.\n")
+    who = parties.detect(a)
+    assert {"we", "us", "our"} <= {x.lower() for x in who.provider_aliases}
+    assert {"you", "your"} <= {x.lower() for x in who.customer_aliases}
+
+
+def test_a_subject_is_counted_without_its_article(tmp_path):
+    a = _agreement(tmp_path, "RATES AND REGULATIONS\n\n2.1 The Company may change these Regulations. "
+                             "The revised Regulations shall apply. The Company may require a deposit. "
+                             "The Company shall bill monthly. The Customer shall pay on time.\n")
+    who = parties.detect(a)
+    assert who.provider == "Company" and who.customer == "Customer"

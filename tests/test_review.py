@@ -298,3 +298,22 @@ def test_review_of_arbitrary_text_gives_valid_findings(book, tmp_path):
                 assert 0 <= f.start < f.end <= len(a.text) and f.quote == span_quote(a, f.start, f.end)
 
     run()
+
+
+def test_topical_rule_fires_only_in_a_clause_of_its_topic_and_reads_direction(tmp_path, book):
+    from redline.model import TopicHit
+    text = ("MASTER TERMS\n\n1. Definitions. Vendor means Acme Networks Inc. Customer means the buyer.\n\n"
+            "2. Overdue Amounts. Unpaid balances carry two percent per month until paid.\n\n"
+            "3. Credits. Credits are the sole remedy of Customer for any outage.\n")
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    a = read_agreement(path)
+    who = _parties.detect(a, provider="Vendor", customer="Customer")
+    late = next(c for c in a.clauses if "Overdue" in a.text[c.start:c.end])
+    none, _, _ = _review.review(a, {}, who, book)
+    scoped, _, _ = _review.review(a, {late.id: (TopicHit("late_payment", 1.0),)}, who, book)
+    rate = a.text.index("two percent")
+    def at_rate(fs):
+        return [f for f in fs if f.rule == "late-interest-high" and f.start is not None and f.start <= rate < f.end]
+    assert not at_rate(none)
+    assert at_rate(scoped)

@@ -131,6 +131,9 @@ def test_windows_are_bounded_and_cover_the_text(text):
     ("monthly_rate", "interest at 1.5% per month", 1.5),
     ("monthly_rate", "interest at 18% per annum", 1.5),
     ("monthly_rate", "interest at one and one-half percent (1.5%) per month", 1.5),
+    ("monthly_rate", "a late payment charge of one and one-half percent per month", 1.5),
+    ("monthly_rate", "a charge of eighteen percent a year on overdue sums", 1.5),
+    ("months", "limited to the fees paid in the previous month", 1),
 ])
 def test_quantities(kind, text, value):
     q = rules.quantity(kind, text, 0, len(text))
@@ -154,6 +157,35 @@ def test_actor_reads_whose_right_it_is():
     assert not _hits(rule, "Customer may suspend the Service at any time.")
     # the later party in the window gets its own chance
     assert _hits(rule, "Customer agrees that Vendor may suspend the Service.")
+
+
+def test_topical_expressions_only_count_inside_the_rules_topic():
+    rule = rules.Rule(id="t", topic="late_payment", title="t", severity="medium",
+                      match=rules.Match(topical=(r"\d+\s*%\s*(?:per|a)\s+(?:month|year)",),
+                                        numeric=rules.Numeric("monthly_rate", ">", 1.0)))
+    comp = rules.Compiled(("Vendor",), ("Customer",))
+    text = "Overdue sums carry 2% per month."
+    assert not rules.find(rule, comp, text, 0, len(text), text)
+    assert rules.find(rule, comp, text, 0, len(text), text, in_topic=True)
+    low = "Overdue sums carry 6% a year."  # half a percent a month: not high
+    assert not rules.find(rule, comp, low, 0, len(low), low, in_topic=True)
+
+
+def test_topical_and_scope_keys_load_and_are_checked():
+    book = _book()
+    node = yaml.safe_load(book)
+    rule = node["review"]["fees_and_payment"]["rules"][0]
+    rule["scope"] = "topic"
+    rule["match"]["topical"] = [r"\bdue\b"]
+    positions, loaded, _ = rules.load_review(node["review"], "p.yaml")
+    assert loaded[0].scope == "topic" and loaded[0].match.topical == (r"\bdue\b",)
+    rule["scope"] = "everywhere"
+    with pytest.raises(PlaybookError):
+        rules.load_review(node["review"], "p.yaml")
+    rule["scope"] = "topic"
+    rule["match"]["topical"] = [r"(a+)+$"]
+    with pytest.raises(PlaybookError):
+        rules.load_review(node["review"], "p.yaml")
 
 
 def test_numeric_condition_and_span_includes_the_figure():
