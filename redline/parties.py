@@ -17,10 +17,10 @@ from rapidfuzz import fuzz
 from redline.model import Parties
 
 _HEAD = 8000
-_CUSTOMER_WORDS = ("customer", "client", "subscriber", "buyer", "purchaser", "licensee", "you",
+_CUSTOMER_WORDS = ("customer", "client", "subscriber", "buyer", "purchaser", "licensee", "you", "member",
                    "city", "county", "company's customer")
 _PROVIDER_WORDS = ("provider", "vendor", "supplier", "contractor", "carrier", "licensor", "seller",
-                   "service provider", "we", "consultant")
+                   "service provider", "we", "consultant", "operator")
 _NOT_NAMES = {"agreement", "effective date", "services", "service", "the agreement", "order",
               "term", "msa", "party", "parties", "affiliate", "sow", "schedule", "exhibit",
               "confidential information", "customer data", "policies", "us", "our", "your",
@@ -30,7 +30,7 @@ _ORG = re.compile(r"\b(?:LLC|L\.L\.C|Inc|Corp|Corporation|Ltd|LP|L\.P|Company|Co
                   r"Technologies|Telecom|Group|Holdings|GmbH|PLC)\b\.?", re.I)
 _QUOTED = re.compile(r"[\"“”']\s*([^\"“”']{1,40}?)\s*[,]?\s*[\"“”']")
 _DEFINED = re.compile(
-    r"([A-Za-z][A-Za-z0-9&.,' \-]{1,80}?)\s*\(\s*(?:the\s+|each\s+a\s+|hereinafter\s+(?:referred\s+to\s+as\s+)?)?"
+    r"([A-Za-z][A-Za-z0-9&.,' \-]{1,80}?)\s*\(\s*(?:the\s+|an?\s+|each\s+a\s+|hereinafter\s+(?:referred\s+to\s+as\s+)?)?"
     r"((?:[\"“][^\"”“]{1,40}[\"”][,\s]*(?:or\s+|and\s+)?){1,6})\)")
 _LABEL = re.compile(r"(?im)^\s*(Customer|Provider|Vendor|Supplier|Client|Buyer|Purchaser|Seller|Subscriber|"
                     r"Licensee|Licensor|Contractor|Carrier|Service\s+Provider)\s*:\s*(\S[^\n]{0,200})$")
