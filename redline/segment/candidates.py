@@ -278,6 +278,7 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
         e = hs + len(h)
         c._heading = headings.Heading(hs, e, nxt, "line")
         out.append(c)
+    labels: List[Candidate] = []
     for m in _LABEL.finditer(text):
         # "Minimum Commitment Period: 60 months ...": a key term introduced by its label
         h = m.group("h")
@@ -289,7 +290,9 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
             continue
         c = Candidate(hs, m.end(), True, le, None, kind="caps")
         c._heading = headings.Heading(hs, hs + len(h), m.end(), "line")
-        out.append(c)
+        labels.append(c)
+    if len(labels) >= 3:  # a run of key terms, not one "Re:" line
+        out.extend(labels)
     for m in _MD.finditer(text):
         h = m.group("h")
         if not h.strip() or parse_number(h.strip().lstrip("*_").split(" ")[0] + " ") is not None:

@@ -16,7 +16,7 @@ from typing import Optional, Tuple
 CANDIDATE = re.compile(
     r"(?<![^\s*#>\u00a0])"
     r"(?:"
-    r"(?P<art>(?:ARTICLE|Article|SECTION|Section|CLAUSE|Clause|§)[^\S\r\n]*(?<=[^\S\r\n§])"
+    r"(?P<art>(?:ARTICLE|Article|SECTION|Section|CLAUSE|Clause|PART|Part|§)[^\S\r\n]*(?<=[^\S\r\n§])"
     r"(?P<artn>\d{1,3}(?:\.\d{1,3}){0,6}|[IVXLC]{1,7})(?P<artp>[.:]?))"
     r"|(?P<dec>\d{1,3}(?:\.\d{1,3}){0,7})(?:\.(?P<decl>[A-Z])(?![A-Za-z]))?(?P<decp>\.?)"
     r"|(?P<ldec>[A-Z]\d{1,3}(?:\.\d{1,3}){0,5})(?P<ldecp>\.?)"
