@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from redline.model import Parties
 
 _HEAD = 8000
-_CUSTOMER_WORDS = ("customer", "client", "subscriber", "buyer", "purchaser", "licensee", "you", "member",
+_CUSTOMER_WORDS = ("customer", "client", "subscriber", "buyer", "purchaser", "licensee", "you", "member", "principal",
                    "city", "county", "company's customer")
 _PROVIDER_WORDS = ("provider", "vendor", "supplier", "contractor", "carrier", "licensor", "seller",
                    "service provider", "we", "consultant", "operator")
@@ -36,6 +36,9 @@ _LABEL = re.compile(r"(?im)^\s*(Customer|Provider|Vendor|Supplier|Client|Buyer|P
                     r"Licensee|Licensor|Contractor|Carrier|Service\s+Provider)\s*:\s*(\S[^\n]{0,200})$")
 # "We", "us" and "our" mean ...; "You" and "your" mean ...
 _PRONOUN_DEF = re.compile(r"[\"“](we|you)[\"”][^.\n]{0,60}?\b(?:means?|refers?\s+to|is|are)\b", re.I)
+# Name
+# - hereinafter referred to as "Contractor" -     (a defined role outside brackets)
+_HEREINAFTER = re.compile(r"hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?[\"“]([^\"”\n]{1,40})[\"”]", re.I)
 _DETERMINER = re.compile(r"^(?:The|This|Such)\s+")
 _TITLE = re.compile(r"\b([A-Z][A-Za-z0-9&]+(?:[ \t]+[A-Z0-9][A-Za-z0-9&]*){0,2})[ \t]+(?:MASTER|Master)\s+"
                     r"(?:SERVICES?|Services?)\s+(?:AGREEMENT|Agreement)")
@@ -121,6 +124,12 @@ def detect(agreement, *, provider=None, customer=None) -> Parties:
         if quoted and not side:
             side.extend(q.strip() for q in quoted)
         side.append(" ".join(label.split()))
+    for m in _HEREINAFTER.finditer(head):
+        alias = m.group(1).strip()
+        role = _role([alias])
+        side = cust_aliases if role == "customer" else prov_aliases if role == "provider" else None
+        if side is not None and alias.lower() not in {a.lower() for a in side}:
+            side.append(alias)
     for word in {m.group(1).lower() for m in _PRONOUN_DEF.finditer(head)}:
         side = cust_aliases if word == "you" else prov_aliases
         if word not in {a.lower() for a in side}:

@@ -142,7 +142,9 @@ def test_labels_recall_and_precision(reviewed, stem):
 def test_unseen_agreements(book, path):
     a, who, findings, verdicts, risk = _review_file(path, book)
     labels = yaml.safe_load(path.with_suffix(".yaml").read_text(encoding="utf-8"))
-    assert (who.provider, who.customer) == (labels["parties"]["provider"], labels["parties"]["customer"])
+    # the names as the text defines them (a name in capitals may come back in the body's case)
+    assert (who.provider.lower(), who.customer.lower()) == (labels["parties"]["provider"].lower(),
+                                                            labels["parties"]["customer"].lower())
     recall, precision = _recall_precision(a, findings, labels)
     assert recall >= 0.8 and precision >= 0.8, (recall, precision)
 
