@@ -106,7 +106,7 @@ def find(text: str, body: int, line_end: int, *, line_start: bool, item: bool = 
         rest = text[body:line_end].rstrip()
         if rest and len(rest) <= 150 and len(rest.split()) <= 15:
             phrase = rest.rstrip(".:").rstrip()
-            if re.search(r"[.:;]\S|[.:;]\s", phrase):
+            if re.search(r"[.:;]\S|[.!?:]\s", phrase):
                 phrase = ""
             if phrase and _titleish(phrase) or (phrase and phrase.isupper() and not CAPS_VERBS.search(phrase)):
                 after = _skip_ws(text, line_end, n)
