@@ -109,6 +109,10 @@ def detect(agreement, *, provider=None, customer=None) -> Parties:
     head = text[:_HEAD]
     found = _defined_parties(head)
     prov, cust = _pick(found)
+    if prov and cust and _role(prov[1]) is None and _role([prov[0]]) is None \
+            and _role(cust[1]) is None and _role([cust[0]]) is None \
+            and _supplier_score(text, cust) > _supplier_score(text, prov):
+        prov, cust = cust, prov  # two brand names: the one that supplies is the provider
     prov_aliases: List[str] = []
     cust_aliases: List[str] = []
     if prov:
@@ -190,6 +194,22 @@ def detect(agreement, *, provider=None, customer=None) -> Parties:
                    provider_aliases=_dedupe(prov_aliases, cust_aliases),
                    customer_aliases=_dedupe(cust_aliases, prov_aliases),
                    guessed=not (provider or customer))
+
+
+_SUPPLIES = r"\s+(?:shall|will|must|agrees\s+to)\s+(?:\w+\s+)?(?:provide|supply|deliver|furnish|install|maintain|perform|operate)\b"
+_PAYS = r"\s+(?:shall|will|must|agrees\s+to)\s+(?:\w+\s+)?(?:pay|reimburse)\b"
+
+
+def _supplier_score(text: str, party) -> int:
+    """Return how much more often `party` supplies the services than it pays for them."""
+    names = [a for a in (party[0], *party[1]) if a and a.lower() not in _PRONOUNS | {"we", "you"}]
+    if not names:
+        return 0
+    alt = "(?:" + "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True)) + ")"
+    body = text[:200000]
+    supplies = len(re.findall(r"\b" + alt + _SUPPLIES, body, re.I))
+    pays = len(re.findall(r"\b" + alt + _PAYS, body, re.I))
+    return supplies - pays
 
 
 def _like_provider(brand: str, aliases: Sequence[str]) -> bool:

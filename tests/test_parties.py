@@ -122,3 +122,12 @@ def test_a_subject_is_counted_without_its_article(tmp_path):
                              "The Company shall bill monthly. The Customer shall pay on time.\n")
     who = parties.detect(a)
     assert who.provider == "Company" and who.customer == "Customer"
+
+
+def test_two_brand_names_the_one_that_supplies_is_the_provider(tmp_path):
+    a = _agreement(tmp_path, "SERVICES AGREEMENT\n\nThis agreement is made between Harlow Foods plc (\"Harlow\") "
+                             "and Quillon Networks Ltd (\"Quillon\").\n\n1. Quillon will provide the network "
+                             "services. Quillon will maintain the routers.\n\n2. Harlow will pay each invoice "
+                             "within thirty days.\n")
+    who = parties.detect(a)
+    assert who.provider == "Quillon" and who.customer == "Harlow"
