@@ -1,6 +1,6 @@
 """Print how well topics, key terms and cross-references match the hand labels, and how fast.
 
-    python bench/bench_topics.py [--unseen] [-v]
+    python bench/bench_topics.py [--unseen] [-v] [--labels DIR]
 
 Labels: tests/data/labels/<sample>.yaml for the five bundled samples, tests/data/unseen/<name>.yaml
 for agreements written for testing (never tuned on). A label location is a short exact quote;
@@ -196,7 +196,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--unseen", action="store_true", help="score the agreements in tests/data/unseen")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    ap.add_argument("--labels", type=Path, help="score the samples against the label files in DIR instead "
+                    "(e.g. an earlier version of tests/data/labels, to tell label fixes from classifier gains)")
     args = ap.parse_args(argv)
+    if args.labels:
+        global LABELS
+        LABELS = args.labels
     run(args.unseen, args.verbose)
     return 0
 
