@@ -61,7 +61,9 @@ def _clean_name(name: str) -> str:
     return name.strip(" ,.;:")
 
 
-def _defined_parties(head: str) -> List[Tuple[str, Tuple[str, ...]]]:
+def _defined_parties(head: str, loose: bool = False) -> List[Tuple[str, Tuple[str, ...]]]:
+    """Return [(name, aliases)] of the parties the preamble defines. `loose`: also a name with no
+    role word and no "between" when its short name is a word of it (`Hollis Health ("Hollis")`)."""
     out = []
     for m in _DEFINED.finditer(head):
         aliases = tuple(a.strip(" ,") for a in _QUOTED.findall(m.group(2)) if a.strip(" ,"))
@@ -71,7 +73,8 @@ def _defined_parties(head: str) -> List[Tuple[str, Tuple[str, ...]]]:
         if not name or name.lower() in _NOT_NAMES:
             continue
         between = re.search(r"\b(?:between|entered\s+into|by\s+and)\b", head[max(0, m.start() - 300):m.end()], re.I)
-        if _role(aliases) is None and _role([name]) is None and not (
+        own = loose and all(a[:1].isupper() and name.lower().startswith(a.lower()) for a in aliases)
+        if _role(aliases) is None and _role([name]) is None and not own and not (
                 between and (_ORG.search(name) or all(a[:1].isupper() for a in aliases))):
             continue
         out.append((name, aliases))
@@ -109,6 +112,17 @@ def detect(agreement, *, provider=None, customer=None) -> Parties:
     head = text[:_HEAD]
     found = _defined_parties(head)
     prov, cust = _pick(found)
+    if (prov is None) != (cust is None):
+        # one side named by its role ("the Supplier"): the other is the party the preamble
+        # defines by a short form of its own name
+        known = prov or cust
+        others = [p for p in _defined_parties(head[:1500], loose=True)
+                  if p[0] != known[0] and _role(p[1]) is None and _role([p[0]]) is None]
+        if others:
+            if prov is None:
+                prov = others[0]
+            else:
+                cust = others[0]
     if prov and cust and _role(prov[1]) is None and _role([prov[0]]) is None \
             and _role(cust[1]) is None and _role([cust[0]]) is None \
             and _supplier_score(text, cust) > _supplier_score(text, prov):

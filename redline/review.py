@@ -167,6 +167,25 @@ def _hits(agreement: Agreement, rules: Sequence[_rules.Rule], comp: _rules.Compi
     return out
 
 
+_ROLE_WORDS = {"customer", "client", "subscriber", "buyer", "purchaser", "licensee", "member", "principal",
+               "provider", "vendor", "supplier", "contractor", "carrier", "licensor", "seller", "operator",
+               "we", "us", "our", "you", "your", "company", "service provider"}
+
+
+def customer_paper(agreement: Agreement, parties: Parties) -> bool:
+    """Return True when the agreement's title (its first two lines) names the customer by its own
+    name and not the provider: the customer's own terms."""
+    lines = [ln for ln in agreement.text[:600].splitlines() if ln.strip()][:2]
+    title = " ".join(lines)
+
+    def named(aliases):
+        return any(len(a) > 2 and a.lower() not in _ROLE_WORDS
+                   and re.search(r"\b" + re.escape(a).replace(r"\ ", r"\s+") + r"\b", title, re.I)
+                   for a in aliases)
+    return named(parties.customer_aliases or (parties.customer,)) and not named(
+        parties.provider_aliases or (parties.provider,))
+
+
 class _TopicWindows:
     """The topics of the clause holding each window: its own and its ancestors' (headings)."""
 
@@ -244,6 +263,8 @@ def review(agreement, topics, parties, playbook):
     text = blank_furniture(agreement)
     index = _ClauseIndex(agreement)
     spans = list(_rules.windows(text))
+    if customer_paper(agreement, parties):
+        rules = tuple(r for r in rules if r.paper != "provider")
     raw = _hits(agreement, rules, comp, text, spans, topics, index)
     findings: List[Finding] = []
     used_ids: Dict[str, int] = {}

@@ -23,7 +23,7 @@ from redline.matching import (Compiled, find, present, prefilter, prefilter_near
                               windows)
 from redline.regex_safety import check_regex, literals  # noqa: F401
 from redline.ruleset import (ACTORS, APPLY, MAX_SENTENCE_SPAN, MAX_WINDOW, MAY, OPS,  # noqa: F401
-                             PLACEHOLDERS, QUANTITIES, REPLACE, SCOPES, SEVERITIES, SPANS, Hit, Match, Numeric,
+                             PLACEHOLDERS, QUANTITIES, PAPERS, REPLACE, SCOPES, SEVERITIES, SPANS, Hit, Match, Numeric,
                              Requirement, Rule)
 
 # ---------------------------------------------------------------------------------------------
@@ -85,7 +85,7 @@ def _choice(node, key, path, choices, default) -> str:
 
 _MATCH_KEYS = {"topical", "phrases", "regex", "fuzzy", "threshold", "actor", "numeric", "unless", "unless_anywhere",
                "near", "within"}
-_RULE_KEYS = {"id", "scope", "title", "severity", "match", "why", "ask", "fallback", "comment", "proposal",
+_RULE_KEYS = {"id", "scope", "paper", "title", "severity", "match", "why", "ask", "fallback", "comment", "proposal",
               "replace", "apply", "verdict", "span"}
 _REQ_KEYS = {"id", "topic", "title", "severity", "needs", "why", "ask", "comment", "clause"}
 
@@ -179,7 +179,8 @@ def build_rule(node, topic: str, path) -> Rule:
                 replace=_choice(node, "replace", path, REPLACE, "span"),
                 apply=_choice(node, "apply", path, APPLY, "change+comment"), verdict=verdict,
                 span=_choice(node, "span", path, SPANS, "match"),
-                scope=_choice(node, "scope", path, SCOPES, "any"))
+                scope=_choice(node, "scope", path, SCOPES, "any"),
+                paper=_choice(node, "paper", path, PAPERS, "any"))
 
 
 def build_requirement(node, path, topic_ids=None) -> Requirement:

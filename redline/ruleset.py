@@ -12,6 +12,7 @@ SEVERITIES = ("high", "medium", "low")
 APPLY = ("change", "change+comment", "comment")
 REPLACE = ("span", "clause")
 SCOPES = ("any", "topic")
+PAPERS = ("any", "provider")
 ACTORS = ("provider", "customer", "either")
 QUANTITIES = ("days", "months", "monthly_rate", "percent")
 """days (a month counts 30, a week 7), months (a year counts 12), monthly_rate (a yearly rate / 12), percent."""
@@ -99,6 +100,9 @@ class Rule:
     """"match": the finding covers the matched words (or a `(?P<span>...)` group in the
     expression); "sentence": the whole sentence they are in, for a proposal written as a full
     sentence (a sentence longer than `MAX_SENTENCE_SPAN` keeps the match and becomes a comment)."""
+    paper: str = "any"
+    """"any", or "provider": the rule stands only on the provider's paper (e.g. its choice of law),
+    not when the agreement's title names the customer (the customer's own terms)."""
     scope: str = "any"
     """"any": tried in every sentence; "topic": only in sentences of a clause (or of a clause
     under a heading) that the topic classifier gave this rule's topic. A topic-scoped rule can use

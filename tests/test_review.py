@@ -319,3 +319,23 @@ def test_topical_rule_fires_only_in_a_clause_of_its_topic_and_reads_direction(tm
         return [f for f in fs if f.rule == "late-interest-high" and f.start is not None and f.start <= rate < f.end]
     assert not at_rate(none)
     assert at_rate(scoped)
+
+
+def test_provider_paper_rule_stands_down_on_the_customers_own_terms(tmp_path, book):
+    body = ("These terms apply to every order {buyer_role} places with a supplier of network services "
+            "(the \"Supplier\").\n\n1. Law. These terms are governed by the laws of the State of Ohio.\n")
+    own = tmp_path / "own.txt"
+    own.write_text("ACME HOSPITALS\nPURCHASE TERMS\n\nAcme Hospitals (\"Acme\"). " + body.format(buyer_role="Acme"),
+                   encoding="utf-8")
+    theirs = tmp_path / "theirs.txt"
+    theirs.write_text("NETWORK SERVICES\nTERMS OF SUPPLY\n\nAcme Hospitals (\"Acme\"). " + body.format(buyer_role="Acme"),
+                      encoding="utf-8")
+    rules_hit = {}
+    for name, path in (("own", own), ("theirs", theirs)):
+        a = read_agreement(path)
+        who = _parties.detect(a)
+        assert who.customer == "Acme" and who.provider == "Supplier"
+        findings, _, _ = _review.review(a, {}, who, book)
+        rules_hit[name] = {f.rule for f in findings}
+    assert "vendor-chosen-law" in rules_hit["theirs"]
+    assert "vendor-chosen-law" not in rules_hit["own"]
