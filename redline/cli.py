@@ -347,6 +347,8 @@ def cmd_compare(args, reporter: Reporter) -> int:
     else:
         s = report.summary
         print(", ".join(f"{k}: {v}" for k, v in s.items()))
+    for note in report.notes:
+        reporter.say(f"note: {note}")
     reporter.say(f"wrote {args.output}")
     return EXIT_FOUND if report.differs else EXIT_OK
 

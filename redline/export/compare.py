@@ -258,7 +258,7 @@ class _DocxLayout:
     def build(cls, body, comparison: Comparison, document) -> Optional["_DocxLayout"]:
         from redline.export import ooxml
 
-        paras = [p for p in body.iter(ooxml.qn("w:p")) if ooxml._owner_p(p) is None]
+        paras = [p for p in body.iter(ooxml.qn("w:p")) if ooxml.owner_paragraph(p) is None]
         sources = {sp.index: sp for sp in document.paragraphs}
         for unit in comparison.new_units:
             sp = sources.get(unit.source)
@@ -337,7 +337,7 @@ class _DocxLayout:
         spans = []
         pos = 0
         for r in ooxml.text_runs(p):
-            n = ooxml._run_len(r)
+            n = ooxml.run_length(r)
             spans.append((pos, pos + n, r.find(ooxml.qn("w:rPr"))))
             pos += n
         out = []
