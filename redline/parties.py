@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from redline.model import Parties
 
 _HEAD = 8000
-_CUSTOMER_WORDS = ("customer", "client", "subscriber", "buyer", "purchaser", "licensee", "you", "member", "principal",
+_CUSTOMER_WORDS = ("customer", "client", "subscriber", "buyer", "purchaser", "licensee", "you", "member", "principal", "account holder",
                    "city", "county", "company's customer")
 _PROVIDER_WORDS = ("provider", "vendor", "supplier", "contractor", "carrier", "licensor", "seller",
                    "service provider", "we", "consultant", "operator")
@@ -39,6 +39,8 @@ _PRONOUN_DEF = re.compile(r"[\"“](we|you)[\"”][^.\n]{0,60}?\b(?:means?|refer
 # Name
 # - hereinafter referred to as "Contractor" -     (a defined role outside brackets)
 _HEREINAFTER = re.compile(r"hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?[\"“]([^\"”\n]{1,40})[\"”]", re.I)
+# In these terms, "Tallis" is Tallis Wireless Corp. and "Account Holder" is the business that ...
+_QUOTED_DEF = re.compile(r"[\"“]([A-Z][\w .&-]{1,30}?)[\"”]\s+(?:is|means|refers\s+to)\s+")
 _DETERMINER = re.compile(r"^(?:The|This|Such)\s+")
 _TITLE = re.compile(r"\b([A-Z][A-Za-z0-9&]+(?:[ \t]+[A-Z0-9][A-Za-z0-9&]*){0,2})[ \t]+(?:MASTER|Master)\s+"
                     r"(?:SERVICES?|Services?)\s+(?:AGREEMENT|Agreement)")
@@ -142,7 +144,7 @@ def detect(agreement, *, provider=None, customer=None) -> Parties:
         if quoted and not side:
             side.extend(q.strip() for q in quoted)
         side.append(" ".join(label.split()))
-    for m in _HEREINAFTER.finditer(head):
+    for m in list(_HEREINAFTER.finditer(head)) + list(_QUOTED_DEF.finditer(head[:2000])):
         alias = m.group(1).strip()
         role = _role([alias])
         side = cust_aliases if role == "customer" else prov_aliases if role == "provider" else None

@@ -131,3 +131,11 @@ def test_two_brand_names_the_one_that_supplies_is_the_provider(tmp_path):
                              "within thirty days.\n")
     who = parties.detect(a)
     assert who.provider == "Quillon" and who.customer == "Harlow"
+
+
+def test_names_defined_as_quoted_x_is(tmp_path):
+    a = _agreement(tmp_path, "FLEET TERMS\n\nIn these terms, \"Rook\" is Rook Mobile Corp. and \"Account Holder\" "
+                             "is the business that opens an account.\n\nA1. Rook may suspend any line. The Account "
+                             "Holder will pay each bill.\n")
+    who = parties.detect(a)
+    assert who.customer == "Account Holder" and who.provider == "Rook"
