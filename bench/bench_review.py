@@ -179,6 +179,19 @@ def main(argv=None) -> int:
             f, t, tp, n = (sum(int(m.group(i)) for m in first) for i in (1, 2, 3, 4))
             print(f"  first runs, as recorded in the label files before each file prompted any rule change "
                   f"({len(first)} files): recall {f / t:.3f} ({f}/{t})  precision {tp / n:.3f} ({tp}/{n})")
+        # files also run with the rule set as it stood before (the "Same file with the old rules" line)
+        pairs = []
+        for p in unseen:
+            text = p.with_suffix(".yaml").read_text(encoding="utf-8")
+            a = re.search(r"First run[^:]*: recall (\d+)/(\d+), precision (\d+)/(\d+)", text)
+            b = re.search(r"Same file with the old rules[^:]*: recall (\d+)/(\d+), precision (\d+)/(\d+)", text)
+            if a and b:
+                pairs.append((a, b))
+        if pairs:
+            for label, k in (("first run", 0), ("older rules", 1)):
+                f, t, tp, n = (sum(int(pr[k].group(i)) for pr in pairs) for i in (1, 2, 3, 4))
+                print(f"    {len(pairs)} files also run with older rules -- {label:11s}: recall {f / t:.3f} ({f}/{t})  "
+                      f"precision {tp / n:.3f} ({tp}/{n})")
     total = sum(r["review_s"] for r in results)
     print(f"\nreview time, five samples: {total:.2f} s in all, {max(r['review_s'] for r in results):.2f} s at most")
     return 0
