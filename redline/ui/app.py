@@ -55,7 +55,17 @@ def _app(argv0: str = "redline-gui"):
         app = QApplication([argv0])
         app.setApplicationName("Redline")
         app.setOrganizationName("Redline")
+        # Lets desktops match the window to its menu entry (redline.desktop) and its icon.
+        app.setDesktopFileName("redline")
+        icon = _ICON_PATH
+        if icon.exists():
+            from PySide6.QtGui import QIcon
+
+            app.setWindowIcon(QIcon(str(icon)))
     return app
+
+
+_ICON_PATH = Path(__file__).resolve().parent.parent.parent / "resources" / "icons" / "redline-256.png"
 
 
 def build_parser() -> argparse.ArgumentParser:
