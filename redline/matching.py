@@ -195,7 +195,7 @@ _LABELS = {"schedule", "exhibit", "appendix", "annex", "attachment", "part", "se
 """Words after which a single capital letter ends a sentence ("... in Schedule A. The ...")."""
 _ABBREV = {"u.s", "e.g", "i.e", "inc", "no", "co", "corp", "ltd", "llc", "c.f.r", "sec", "st", "mr",
            "ms", "dr", "vs", "etc", "art", "para", "p", "pp", "n.a", "u.s.c", "jr", "sr", "fig"}
-_BOUNDARY = re.compile(r"[.!?](?=[\"”’)]?\s+[\"“(•●A-Z0-9])|\n\s*\n|\n(?=\s*[•●\-o]?\s*[A-Z(0-9])")
+_BOUNDARY = re.compile(r"[.!?](?=[\"”’)]?\s+[\"“(•●A-Z0-9])|\n\s*\n|\n(?=\s*[•●\-o]?\s*[A-Z(0-9])|\n(?=\s*\|)")
 
 
 def _sentences(text: str) -> Iterator[Tuple[int, int]]:
