@@ -241,3 +241,10 @@ def test_required_entry_needs_a_clause_and_known_topic():
     assert ok.required[0].clause == "Insert this." and ok.required[0].severity == "high"
     with pytest.raises(PlaybookError, match="topic"):
         parse_playbook(base.replace("topic: fees_and_payment", "topic: nowhere") + "    clause: x\n", "mine.yaml")
+
+
+def test_table_rows_are_windows_of_their_own():
+    text = "| Item | Term |\n|---|---|\n| Payment | Net 30 |\n| Late payment | Interest at 2.5% per month |\n"
+    rows = [text[s:e] for s, e in rules.windows(text)]
+    assert any(r.startswith("| Late payment") for r in rows)
+    assert not any("Net 30" in r and "2.5%" in r for r in rows)
