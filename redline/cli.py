@@ -280,6 +280,12 @@ def _key_terms_text(analysis) -> str:
     return _table(rows, heads) if rows else "(no key terms found)"
 
 
+def _section(clause_id: str) -> str:
+    """Return a clause id as a section reference: "sow-1/2.5.A" -> "sow-1 2.5.A", "main/3.7(A)" -> "3.7(A)"."""
+    part, _, number = clause_id.partition("/")
+    return number if part == "main" else f"{part} {number}"
+
+
 def cmd_review(args, reporter: Reporter) -> int:
     from redline.jsonout import to_json
 
@@ -299,8 +305,8 @@ def cmd_review(args, reporter: Reporter) -> int:
             print(f"   provider: {a.parties.provider}   customer: {a.parties.customer}   "
                   f"risk score: {a.risk_score}   findings: {len(a.findings)}")
             for f in sorted(a.findings, key=lambda f: (order.get(f.severity, 3), f.start or 0)):
-                where = a.agreement.clause(f.clause).number if f.clause else "(missing)"
-                print(f"  [{f.severity.upper():6}] {where or '-':8} {f.title}  ({f.rule})")
+                where = _section(f.clause) if f.clause else "(missing)"
+                print(f"  [{f.severity.upper():6}] {where:10} {f.title}  ({f.rule})")
                 if f.quote:
                     q = " ".join(f.quote.split())
                     print(f"           \"{q[:150]}{'...' if len(q) > 150 else ''}\"")
