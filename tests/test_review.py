@@ -339,3 +339,23 @@ def test_provider_paper_rule_stands_down_on_the_customers_own_terms(tmp_path, bo
         rules_hit[name] = {f.rule for f in findings}
     assert "vendor-chosen-law" in rules_hit["theirs"]
     assert "vendor-chosen-law" not in rules_hit["own"]
+
+
+def test_topical_expression_keeps_the_rules_direction(tmp_path, book):
+    from redline.model import TopicHit
+    text = ("MASTER TERMS\n\n1. Parties. Vendor means Acme Networks Inc. Customer means the buyer.\n\n"
+            "2. Claims. Customer shall at its cost defend Vendor from third-party claims about its content.\n")
+    path = tmp_path / "d.txt"
+    path.write_text(text, encoding="utf-8")
+    a = read_agreement(path)
+    clause = next(c for c in a.clauses if "Claims" in a.text[c.start:c.end] and c.level == 1)
+    topics = {clause.id: (TopicHit("indemnification", 1.0),)}
+    at = a.text.index("defend")
+
+    def hits(provider, customer):
+        who = _parties.detect(a, provider=provider, customer=customer)
+        findings, _, _ = _review.review(a, topics, who, book)
+        return [f for f in findings if f.rule == "customer-only-indemnity" and f.start is not None
+                and f.start <= at < f.end + 60]
+    assert hits("Vendor", "Customer")
+    assert not hits("Customer", "Vendor")
