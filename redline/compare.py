@@ -36,6 +36,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from diff_match_patch import diff_match_patch
 from rapidfuzz import fuzz, process
 
+from redline.export.worddiff import keys_to_chars
 from redline.model import Agreement
 from redline.progress import check
 
@@ -413,17 +414,7 @@ def _myers_pairs(a_keys, b_keys, a0: int, b0: int) -> List[Tuple[int, int]]:
     table: Dict[str, str] = {}
 
     def chars(keys):
-        out = []
-        for k in keys:
-            c = table.get(k)
-            if c is None:
-                n = len(table) + 0x100
-                if n >= 0xD800:
-                    n += 0x800
-                c = chr(n)
-                table[k] = c
-            out.append(c)
-        return "".join(out)
+        return keys_to_chars(keys, table)
 
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 1.0
@@ -697,21 +688,12 @@ def _diff_tokens(a: str, b: str, options: CompareOptions, table: Dict[str, str],
         return
     ta, tb = tokens(a), tokens(b)
 
+    def key(t):
+        k = " " if (options.ignore_whitespace and t != PARA and t.isspace()) else t
+        return k.lower() if options.ignore_case else k
+
     def chars(toks):
-        res = []
-        for t in toks:
-            k = " " if (options.ignore_whitespace and t != PARA and t.isspace()) else t
-            if options.ignore_case:
-                k = k.lower()
-            c = table.get(k)
-            if c is None:
-                n = len(table) + 0x100
-                if n >= 0xD800:
-                    n += 0x800
-                c = chr(n)
-                table[k] = c
-            res.append(c)
-        return "".join(res)
+        return keys_to_chars(map(key, toks), table)
 
     ca, cb = chars(ta), chars(tb)
     dmp = diff_match_patch()

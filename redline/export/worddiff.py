@@ -7,7 +7,7 @@ re-exports `tokenize` and `word_diff`.
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Tuple
+from typing import Dict, Hashable, Iterable, List, Tuple
 
 Op = Tuple[int, str]
 
@@ -20,22 +20,25 @@ def tokenize(text: str) -> List[str]:
     return _TOKEN.findall(text)
 
 
+def keys_to_chars(keys: Iterable[Hashable], table: Dict[Hashable, str]) -> str:
+    """Return one character per key (equal keys, equal characters), adding new keys to `table`.
+
+    diff-match-patch diffs characters; mapping words, lines or clause keys to characters lets it
+    diff those instead. Characters are taken from U+10000 on, so none is a surrogate.
+    """
+    out = []
+    for k in keys:
+        c = table.get(k)
+        if c is None:
+            c = table[k] = chr(0x10000 + len(table))
+        out.append(c)
+    return "".join(out)
+
+
 def _to_chars(a: List[str], b: List[str]) -> Tuple[str, str, List[str]]:
-    table: Dict[str, str] = {}
-    back: List[str] = []
-
-    def enc(tokens: List[str]) -> str:
-        out = []
-        for t in tokens:
-            c = table.get(t)
-            if c is None:
-                c = chr(0x10000 + len(back))
-                table[t] = c
-                back.append(t)
-            out.append(c)
-        return "".join(out)
-
-    return enc(a), enc(b), back
+    table: Dict[Hashable, str] = {}
+    ca, cb = keys_to_chars(a, table), keys_to_chars(b, table)
+    return ca, cb, list(table)
 
 
 def word_diff(old: str, new: str, *, timeout: float = 0.0) -> List[Op]:
