@@ -37,7 +37,7 @@ _DAYS = r"(?P<n>%s)\s*(?:calendar\s+|business\s+|working\s+)?days?\b" % NUM
 
 def _payment_due(tx: _Text) -> KeyTerm:
     cands = []
-    for s, e, chunk in sentences(tx, r"\b(?:due|paid|payable|pay)\b",
+    for s, e, chunk in sentences(tx, r"\b(?:due|paid|payable|pay)\b|\b(?:charged|billed|debited)\b",
                                   avoid=r"\bdisputed|resolved|determin|deposit|service\s+credit|credit\s+(?:approval|"
                                         r"limit|check)|refund|withh[oe]ld|interest|\blate\b|past due|overdue|"
                                         r"terminat|cancel"):
@@ -55,13 +55,20 @@ def _payment_due(tx: _Text) -> KeyTerm:
         m = re.search(r"\b(?:due|payable)\s+(?:and\s+payable\s+)?(?:immediately|upon\s+receipt|"
                       r"on\s+receipt|upon\s+activation|on\s+activation|in\s+advance|upon\s+"
                       r"(?:the\s+)?(?:service\s+)?(?:activation|order|signature))", chunk, re.I)
+        if m is None:  # taken from a card or account on file: paid the moment it is charged
+            m = re.search(r"\b(?:charged|billed|debited)\s+(?:\w+\s+){0,3}?(?:to|against|on|from)\s+(?:the\s+|your\s+|its\s+)?"
+                          r"(?:credit\s+card|debit\s+card|card|payment\s+(?:method|card)|bank\s+account)", chunk, re.I)
         if m:
             cands.append(cand(tx, 0, 0, s + m.start(), s + m.end(), rank=1))
     return choose("payment_due_days", cands)
 
 
-_PCT = (r"(?:\d{1,2}(?:\.\d+)?\s*%|\d{1,2}(?:\.\d+)?\s+percent|" + WORD +
-        r"\s+(?:and\s+(?:one|a)\s+half\s+)?percent(?:\s*\(\s*\d[\d.]*\s*%?\s*\))?)")
+_PCT = (r"(?:\d{1,2}(?:\.\d+)?\s*%|\d{1,2}(?:\.\d+)?\s+per\s?cent|" + WORD +
+        r"\s+(?:and\s+(?:one|a)[\s-]+half\s+)?per\s?cent(?:\s*\(\s*\d[\d.]*\s*%?\s*\))?)")
+_ABOVE_BASE = (r"(?:\s+(?:above|over)\s+(?:the\s+)?[^.;,]{0,50}?\b(?P<base>base|prime|reference|"
+               r"policy|bank)\s+(?:lending\s+)?rate)?")
+_OF_UNPAID = (r"\s+of\s+(?:the\s+|any\s+)?(?:unpaid|overdue|outstanding|past[- ]due|late)\s+"
+              r"(?:amount|balance|sum|charges?)s?\s+(?:per|for\s+each|each|every|a)\s+(?:calendar\s+)?month")
 
 
 def _late_interest(tx: _Text) -> KeyTerm:
@@ -69,8 +76,10 @@ def _late_interest(tx: _Text) -> KeyTerm:
     for s, e, chunk in sentences(tx, r"interest|late (?:payment )?(?:fee|charge)|finance charge"):
         if not re.search(r"late|past due|overdue|unpaid|not paid|delinquen|interest", chunk, re.I):
             continue
-        m = re.search(r"(?P<v>" + _PCT + r"\s*(?:per|a|each|every)\s+(?:month|annum|year|calendar month))",
-                      chunk, re.I)
+        m = re.search(r"(?P<v>" + _PCT + r"\s*(?:per|a|each|every)\s+(?:month|annum|year|calendar month)"
+                      + _ABOVE_BASE + ")", chunk, re.I)
+        if m is None:
+            m = re.search(r"(?P<v>" + _PCT + _OF_UNPAID + ")", chunk, re.I)
         if m is None:
             m = re.search(r"(?P<v>" + _PCT + r"\s*(?:monthly|annually))", chunk, re.I)
         if m:
@@ -87,6 +96,9 @@ def _norm_rate(v: str) -> str:
         n = parse_number(v.split("percent")[0])
         num = ("%g" % n) if n is not None else v
     per = "year" if re.search(r"annum|year|annual", v, re.I) else "month"
+    base = re.search(r"(?:above|over)\s.*?\b(base|prime|reference|policy|bank)\s+(?:lending\s+)?rate", v, re.I)
+    if base:
+        return f"{num}% per {per} above {base.group(1).lower()} rate"
     return f"{num}% per {per}"
 
 
@@ -129,8 +141,13 @@ def _initial_term(tx: _Text) -> KeyTerm:
     return choose("initial_term", cands)
 
 
+_UNTIL_ENDED = (r"until\s+(?:terminated|ended|cancell?ed|(?:either|one|a|the\s+other)\s+party|"
+                r"(?:the\s+)?customer|you|we|it\s+is\s+(?:terminated|ended|cancell?ed))")
 _AUTO = re.compile(r"(?:automatically|auto[- ])\s*renew|renew(?:s|ed)?\s+automatically|shall\s+renew|will\s+renew|"
-                   r"(?:then|thereafter)\s+continues?\s+until\s+terminated|continues?\s+thereafter\s+until\s+terminated|"
+                   r"(?:renews?|(?:be\s+)?renewed|(?:be\s+)?extended|extends?)\s+for\s+(?:(?:an?|one\s+or\s+more)\s+)?"
+                   r"(?:successive|subsequent|additional|consecutive|further)\b|"
+                   r"(?:then|thereafter)\s+(?:(?:it|this\s+agreement|the\s+agreement|the\s+service|each\s+service)\s+)?"
+                   r"(?:shall\s+|will\s+)?continues?\s+" + _UNTIL_ENDED + "|continues?\s+thereafter\s+" + _UNTIL_ENDED + "|"
                    r"(?:continue|renew)\s+(?:on\s+a\s+)?month[- ]to[- ]month|evergreen", re.I)
 _NO_AUTO = re.compile(r"(?:shall|will|does|do)\s+not\s+(?:be\s+)?(?:automatically\s+)?renew|no\s+automatic\s+renewal|"
                       r"not\s+(?:be\s+)?renew(?:ed)?\s+automatically", re.I)
@@ -138,8 +155,8 @@ _NO_AUTO = re.compile(r"(?:shall|will|does|do)\s+not\s+(?:be\s+)?(?:automaticall
 
 def _renewal(tx: _Text) -> Tuple[KeyTerm, KeyTerm]:
     auto, period = [], []
-    for s, e, chunk in sentences(tx, r"renew|month[- ]to[- ]month|evergreen|"
-                                     r"continues?\s+(?:thereafter\s+)?until\s+terminated"):
+    for s, e, chunk in sentences(tx, r"renew|month[- ]to[- ]month|evergreen|extended\s+for|extends\s+for|"
+                                     r"continues?\s+(?:thereafter\s+)?until"):
         neg = _NO_AUTO.search(chunk)
         m = neg or _AUTO.search(chunk)
         if not m:
@@ -155,6 +172,7 @@ def _renewal(tx: _Text) -> Tuple[KeyTerm, KeyTerm]:
         eq = re.search(r"(?:periods?|terms?)\s+equal\s+(?:in\s+length\s+)?to\s+the\s+(?:length\s+of\s+the\s+)?"
                        r"(?:then[- ]current\s+|initial\s+|original\s+)?(?:service\s+)?term", chunk, re.I)
         mtm = re.search(r"month[- ]to[- ]month", chunk, re.I)
+        each = re.search(r"\b(?:each|every)\s+(?P<u>month|year)\b", chunk[m.start():m.start() + 60], re.I)
         base = s + m.start()
         if p:
             period.append(cand(tx, re.sub(r"\s+", " ", chunk[m.start() + p.start("n"):m.start() + p.end("u")]),
@@ -165,6 +183,10 @@ def _renewal(tx: _Text) -> Tuple[KeyTerm, KeyTerm]:
         elif eq:
             period.append(cand(tx, chunk[eq.start():eq.end()], "equal to the initial term",
                                 s + eq.start(), s + eq.end(), 2))
+        elif each:
+            u = each.group("u")
+            period.append(cand(tx, u, "1 month" if u.lower() == "month" else "12 months",
+                                base + each.start("u"), base + each.end("u"), 1))
         elif mtm:
             period.append(cand(tx, chunk[mtm.start():mtm.end()], "1 month", s + mtm.start(),
                                 s + mtm.end(), 1))
@@ -177,6 +199,8 @@ _CUSTOMER_SUBJECT = re.compile(
     r"right\s+to|is\s+entitled\s+to)\s+(?:\w+\s+){0,3}?(?:terminate|cancel|end)|"
     r"may\s+be\s+(?:terminated|cancelled|canceled)\s+by\s+(?:either\s+party|customer|you|the\s+customer)|"
     r"until\s+terminated\s+by\s+either\s+party|"
+    r"\b(?:either|each)\s+party\s+(?:gives|serves|provides)\b[^.;]{0,80}?\bnotice\s+(?:to\s+terminate|of\s+termination)|"
+    r"\b(?:customer|you|client|subscriber)\b[^.;]{0,40}?\b(?:may|can)\s+close\s+(?:your|its|the|their)\s+account|"
     r"\b(?:customer|you|client|subscriber|licensee|buyer|purchaser)\s+(?:cancels?|terminates?)\b", re.I)
 _NOTICE_DAYS = [
     re.compile(r"(?P<n>%s)\s*(?:calendar\s+|business\s+)?days?['’]?\s*(?:\(\d+\)\s*)?(?:prior\s+|advance\s+)?"
@@ -204,11 +228,17 @@ _TERM_AVOID = re.compile(r"for\s+cause|breach|default|\bcure|insolven|bankrupt|s
 
 def _termination_notice(tx: _Text) -> KeyTerm:
     cands = []
-    for s, e, chunk in sentences(tx, r"terminat|cancel"):
+    for s, e, chunk in sentences(tx, r"terminat|cancel|close\s+(?:your|its|the|their)\s+account"):
         subj = _CUSTOMER_SUBJECT.search(chunk)
         if not subj:
             continue
         m = _notice_days(chunk[subj.start():])
+        if m is None:  # "may close its account at any time": no notice at all
+            m = re.match(r"[^.;]{0,80}?\b(?P<n>at\s+any\s+time)\b(?![^.;]{0,60}?\bnotice)", chunk[subj.start():], re.I)
+            if m and not _TERM_AVOID.search(chunk[subj.start():subj.start() + m.end()]):
+                base = s + subj.start()
+                cands.append(cand(tx, 0, 0, base + m.start("n"), base + m.end("n"), rank=0))
+            continue
         if m and not _TERM_AVOID.search(chunk[subj.start():subj.start() + m.end()]):
             n = to_int(m.group("n"))
             base = s + subj.start()
@@ -220,7 +250,8 @@ def _termination_notice(tx: _Text) -> KeyTerm:
 def _nonrenewal_notice(tx: _Text) -> KeyTerm:
     cands = []
     for s, e, chunk in sentences(tx, r"renew|expiration|end\s+of\s+the\s+(?:then[- ]current\s+)?"
-                                      r"(?:initial\s+|renewal\s+|service\s+)?term|conclusion\s+of\s+the\s+term"):
+                                      r"(?:initial\s+|renewal\s+|service\s+|minimum\s+)?(?:term|period)|"
+                                      r"conclusion\s+of\s+the\s+term"):
         if not re.search(r"renew|month[- ]to[- ]month|(?:expiration|end|conclusion)\s+of\s+(?:the|that|any)",
                          chunk, re.I):
             continue
@@ -232,6 +263,12 @@ def _nonrenewal_notice(tx: _Text) -> KeyTerm:
                                                             chunk, re.I):
             m = _notice_days(chunk)
             rank = 1
+        if m is None and _AUTO.search(chunk):  # "unless you cancel ... before the renewal date": no notice period
+            z = re.search(r"\b(?:cancel|terminate|opt\s+out|turn\s+off)\w*\b[^.;]{0,50}?\b(?:before|prior\s+to)\s+(?:the\s+)?"
+                          r"(?:renewal|end|expiration|expiry)", chunk, re.I)
+            if z and not re.search(r"\d|\b(?:%s)\s+(?:days?|months?)" % NUM, z.group(0), re.I):
+                cands.append(cand(tx, 0, 0, s + z.start(), s + z.end(), rank=0))
+                continue
         if m:
             n = to_int(m.group("n"))
             cands.append(cand(tx, n, n, s + m.start("n"), s + m.end(), rank=rank))
