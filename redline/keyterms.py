@@ -138,7 +138,28 @@ def _initial_term(tx: _Text) -> KeyTerm:
                 value = re.sub(r"\s+", " ", chunk[m.start("n"):m.end("u")])
                 cands.append(cand(tx, value, norm, s + m.start("n"), s + m.end("u"), rank=rank))
                 break
+    cands += _defined_term_period(tx)
     return choose("initial_term", cands)
+
+
+_DEFINED_PERIOD = re.compile(r"[“\"](?P<d>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})[”\"]\s+(?:means|shall\s+mean)\s+"
+                             r"(?:the\s+|a\s+|an\s+)?(?:initial\s+|minimum\s+)?(?:period|term)\s+of\s+" + _PERIOD)
+
+
+def _defined_term_period(tx: _Text) -> List:
+    """Return candidates where the term is a defined period ("continues for the Minimum Period")."""
+    out = []
+    for s, e, chunk in sentences(tx, r"\bmeans\b|\bshall\s+mean\b"):
+        for d in _DEFINED_PERIOD.finditer(chunk):
+            name = d.group("d")
+            named_initial = re.fullmatch(r"(?:Initial|Minimum)\s+(?:Service\s+|Subscription\s+)?(?:Term|Period)", name)
+            used = re.search(r"(?:continues?|remains?\s+in\s+(?:full\s+)?(?:force|effect)|runs?|lasts?)\s+"
+                             r"(?:\w+\s+){0,2}?for\s+(?:the\s+|its\s+)?" + re.escape(name) + r"\b", tx.text)
+            if named_initial or used:
+                value = re.sub(r"\s+", " ", chunk[d.start("n"):d.end("u")])
+                out.append(cand(tx, value, _months(d.group("n"), d.group("u")), s + d.start("n"), s + d.end("u"),
+                                rank=2))
+    return out
 
 
 _UNTIL_ENDED = (r"until\s+(?:terminated|ended|cancell?ed|(?:either|one|a|the\s+other)\s+party|"
@@ -147,7 +168,7 @@ _AUTO = re.compile(r"(?:automatically|auto[- ])\s*renew|renew(?:s|ed)?\s+automat
                    r"(?:renews?|(?:be\s+)?renewed|(?:be\s+)?extended|extends?)\s+for\s+(?:(?:an?|one\s+or\s+more)\s+)?"
                    r"(?:successive|subsequent|additional|consecutive|further)\b|"
                    r"(?:then|thereafter)\s+(?:(?:it|this\s+agreement|the\s+agreement|the\s+service|each\s+service)\s+)?"
-                   r"(?:shall\s+|will\s+)?continues?\s+" + _UNTIL_ENDED + "|continues?\s+thereafter\s+" + _UNTIL_ENDED + "|"
+                   r"(?:shall\s+|will\s+)?continues?\s+" + _UNTIL_ENDED + r"|continues?\s+thereafter\s+" + _UNTIL_ENDED + "|"
                    r"(?:continue|renew)\s+(?:on\s+a\s+)?month[- ]to[- ]month|evergreen", re.I)
 _NO_AUTO = re.compile(r"(?:shall|will|does|do)\s+not\s+(?:be\s+)?(?:automatically\s+)?renew|no\s+automatic\s+renewal|"
                       r"not\s+(?:be\s+)?renew(?:ed)?\s+automatically", re.I)
@@ -308,6 +329,10 @@ def _norm_cap(value: str) -> str:
     m = re.search(r"\$\s?[\d,]+(?:\.\d+)?(?:\s*(?:million|thousand))?", v)
     if m:
         return m.group(0).replace(" ", "")
+    if re.search(r"fees|charges|amounts?\s+(?:paid|payable)", v) and \
+            re.search(r"(?:contract|agreement|service|billing)\s+year|\b(?:that|the\s+same|such|the\s+then[- ]current)"
+                      r"\s+(?:contract\s+)?year\b", v):
+        return "12 months' fees"  # the fees of the year in which the claim arises
     if re.search(r"order|purchase\s+price|statement\s+of\s+work|sow", v):
         return "fees under the order"
     if re.search(r"fees|charges|amounts?\s+(?:paid|payable)", v):
@@ -399,11 +424,16 @@ def _norm_credit(value: str) -> str:
     return value
 
 
+_WRONG_CHARGE = (r"(?:charge|invoice|bill|amount)s?\s+(?:is|are|was|were|may\s+be|to\s+be)\s+(?:wrong|incorrect|"
+                 r"inaccurate|in\s+error|mistaken|erroneous)")
+
+
 def _dispute_window(tx: _Text) -> KeyTerm:
     cands = []
     after_party = re.compile(r"^[^.;]{0,30}?after\s+(?:\w+\s+){1,3}(?:provides|gives|notifies|sends|"
                              r"determines|resolves)", re.I)
-    for s, e, chunk in sentences(tx, r"disput|challenge|contest|claims?\s+(?:must|shall)", avoid=r"arbitra|mediat"):
+    for s, e, chunk in sentences(tx, r"disput|challenge|contest|claims?\s+(?:must|shall)|" + _WRONG_CHARGE,
+                                 avoid=r"arbitra|mediat"):
         if not re.search(r"invoice|charge|bill|fees|amount", chunk, re.I):
             continue
         found = None
@@ -414,7 +444,8 @@ def _dispute_window(tx: _Text) -> KeyTerm:
             before = chunk[max(0, m.start() - 140):m.start()]
             if re.match(r"\s*(?:after|of|from|following)\s+(?:the\s+)?(?:date\s+of\s+|receipt\s+of\s+|"
                         r"issuance\s+of\s+)?(?:the\s+|such\s+|an?\s+|that\s+)?(?:invoice|receipt|bill|"
-                        r"statement)", tail, re.I) and re.search(r"disput|claim|challenge|contest", before, re.I):
+                        r"statement|charge)", tail, re.I) and re.search(r"disput|claim|challenge|contest|" + _WRONG_CHARGE,
+                                                                        before, re.I):
                 found = (m, 2)
                 break
             if re.search(r"(?:disput|challeng|contest)\w*(?:(?!notwithstanding)[^.;]){0,120}$", before, re.I) \
@@ -459,7 +490,8 @@ def _forum(tx: _Text) -> KeyTerm:
     cands = []
     for s, e, chunk in sentences(tx, r"court|venue|jurisdiction|arbitrat"):
         m = _COURTS.search(chunk)
-        if m and re.search(r"exclusive|jurisdiction|venue|submit|brought|bring\s+suit|\bsue\b", chunk, re.I):
+        if m and re.search(r"exclusive|jurisdiction|venue|submit|brought|bring\s+suit|\bsue\b|(?:resolved|heard|"
+                           r"decided|determined|litigated)\s+(?:exclusively\s+|only\s+)?(?:in|by|before)\b", chunk, re.I):
             place = re.sub(r"\s+(?:have|has|shall|will)$", "", m.group("p")).strip(" ,.")
             v = re.sub(r"\s+", " ", chunk[m.start("v"):m.start("p") + len(place)]).strip()
             cands.append(cand(tx, v, f"courts of {place}", s + m.start("v"), s + m.start("v") + len(v), rank=2))
