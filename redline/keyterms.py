@@ -395,12 +395,22 @@ def _sla_uptime(tx: _Text) -> KeyTerm:
     return term("sla_uptime", best, alts)
 
 
+_FLAT_CREDIT = re.compile(r"\bcredits?\s+(?:equal\s+to\s+|of\s+)(?P<v>" + _PCT + r"\s+of\s+[^,;.()]{0,60}?"
+                          r"(?:fees|charges|mrc)\b)", re.I)
+
+
 def _credit_cap(tx: _Text) -> KeyTerm:
-    cands = []
+    cands, flat = [], []
     for s, e, chunk in sentences(tx, r"credit"):
+        for f in _FLAT_CREDIT.finditer(chunk):
+            if re.search(r"\b(?:for\s+each|per|every)\s+(?:full\s+|additional\s+|complete\s+)?(?:hour|day|minute|"
+                         r"incident|outage|occurrence|\d|percent|0?\.\d)", chunk, re.I):
+                continue  # a credit per hour or per incident is a rate, not a flat credit
+            v = re.sub(r"\s+", " ", f.group("v"))
+            flat.append(cand(tx, v, _norm_credit(v), s + f.start("v"), s + f.end("v"), rank=0))
         if not re.search(r"(?:total|aggregate|maximum|cumulative|all)\s+(?:\w+\s+){0,3}credits?|credits?\b[^.;]{0,60}?"
                          r"\b(?:shall|will|may|must)\s+(?:not|never|in\s+no\s+event)|in\s+no\s+event\s+shall\s+"
-                         r"(?:the\s+)?(?:total|aggregate|amount)|up\s+to\s+(?:a\s+)?maximum", chunk, re.I):
+                         r"(?:the\s+)?(?:total|aggregate|amount)|up\s+to\s+(?:a\s+)?maximum|credits?\b[^.;]{0,160}?\bcapped\s+at", chunk, re.I):
             continue
         m = re.search(r"(?:not|never|in\s+no\s+event)\s+(?:\w+\s+){0,12}?(?:exceed|be\s+more\s+than|be\s+greater\s+"
                       r"than)|capped\s+at|limited\s+to|up\s+to\s+(?:a\s+)?maximum\s+of|(?:maximum|max\.?)\s+(?:of\s+)?"
@@ -411,6 +421,8 @@ def _credit_cap(tx: _Text) -> KeyTerm:
         if not re.search(r"charge|fee|%|percent|amount|mrc|\$", value, re.I):
             continue
         cands.append(cand(tx, value, _norm_credit(value), s + a, s + b, rank=1))
+    if not cands and len({c.normalized for c in flat}) == 1:
+        cands = flat[:1]  # one flat credit, no tiers: the credit is also the most that can be credited
     return choose("service_credit_cap", cands)
 
 
