@@ -88,6 +88,9 @@ class TermText:
         self._parts = parts
         self._part_starts = [p.start for p in parts]
         self._redact = sorted(agreement.redactions)
+        lower = self.text.lower()
+        self.lower = lower if len(lower) == len(self.text) else None  # same offsets, or not used
+        self.hits: dict = {}
 
     def clause_at(self, offset: int):
         """Return the deepest clause whose span holds `offset`, or None."""
@@ -129,6 +132,21 @@ class TermText:
                 words.append(node.heading.lower())
             node = self.agreement.clause(node.parent) if node.parent else None
         return " ".join(words)
+
+
+_RECENT: List[TermText] = []
+
+
+def term_text(agreement: Agreement, topics: Mapping[str, Sequence]) -> TermText:
+    """Return the TermText of `agreement`, reusing the one built for it last time (same object)."""
+    for tx in _RECENT:
+        if tx.agreement is agreement:
+            tx.topics = topics or {}
+            return tx
+    tx = TermText(agreement, topics)
+    _RECENT.insert(0, tx)
+    del _RECENT[8:]
+    return tx
 
 
 class Cand:
@@ -182,20 +200,37 @@ def value_key(value) -> str:
     return re.sub(r"\s+", " ", str(value)).strip().lower()
 
 
-def sentences(tx: TermText, must: str, *, avoid: Optional[str] = None):
-    """Yield (start, end, text) of sentences matching the regex `must` and not `avoid`."""
-    need = re.compile(must, re.I)
+_UPPER_LITERAL = re.compile(r"(?<!\\)[A-Z]")
+
+
+def sentences(tx: TermText, must: str, *, avoid: Optional[str] = None) -> List[Tuple[int, int, str]]:
+    """Return (start, end, text) of sentences matching the regex `must` (any case) and not `avoid`.
+
+    One pass of `must` over the agreement's lower-cased text (case-blind matching over the whole
+    text is the slow part); the answer is kept on `tx` so asking again costs nothing.
+    """
+    key = (must, avoid)
+    if key in tx.hits:
+        return tx.hits[key]
+    if tx.lower is not None and not _UPPER_LITERAL.search(must):
+        need, text = re.compile(must), tx.lower
+    else:
+        need, text = re.compile(must, re.I), tx.text
     bad = re.compile(avoid, re.I) if avoid else None
     starts = tx.sentence_starts
     seen = set()
-    for m in need.finditer(tx.text):  # one pass over the text, then only the sentences hit
+    out = []
+    for m in need.finditer(text):  # one pass over the text, then only the sentences hit
         i = bisect.bisect_right(starts, m.start()) - 1
         if i < 0 or i in seen:
             continue
         seen.add(i)
         s, e = tx.sentences[i]
-        chunk = tx.text[s:e]
-        if need.search(chunk) and not (bad and bad.search(chunk)):
-            yield s, e, chunk
+        if m.end() <= e or need.search(text, s, e):
+            chunk = tx.text[s:e]
+            if not (bad and bad.search(chunk)):
+                out.append((s, e, chunk))
+    tx.hits[key] = out
+    return out
 
 

@@ -22,7 +22,7 @@ import re
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from redline.keyterm_text import (NUM, WORD, EXHIBIT_KINDS, TermText as _Text, cand, choose,
-                                  parse_number, sentences, term, to_int)
+                                  parse_number, sentences, term, term_text, to_int)
 from redline.model import Agreement, KeyTerm
 
 NAMES = ("payment_due_days", "late_interest", "initial_term", "auto_renewal", "renewal_period",
@@ -271,7 +271,7 @@ def _termination_notice(tx: _Text) -> KeyTerm:
 def _nonrenewal_notice(tx: _Text) -> KeyTerm:
     cands = []
     for s, e, chunk in sentences(tx, r"renew|expiration|end\s+of\s+the\s+(?:then[- ]current\s+)?"
-                                      r"(?:initial\s+|renewal\s+|service\s+|minimum\s+)?(?:term|period)|"
+                                      r"(?:[a-z-]+\s+)?(?:term|period)\b|"
                                       r"conclusion\s+of\s+the\s+term"):
         if not re.search(r"renew|month[- ]to[- ]month|(?:expiration|end|conclusion)\s+of\s+(?:the|that|any)",
                          chunk, re.I):
@@ -532,7 +532,7 @@ def _forum(tx: _Text) -> KeyTerm:
 
 def extract(agreement: Agreement, topics: Mapping[str, Sequence] = None, playbook=None) -> Dict[str, KeyTerm]:
     """Return {name: KeyTerm} for every key-term name (value None where the agreement is silent)."""
-    tx = _Text(agreement, topics or {})
+    tx = term_text(agreement, topics or {})
     auto, period = _renewal(tx)
     terms = {
         "payment_due_days": _payment_due(tx),

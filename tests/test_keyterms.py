@@ -124,3 +124,105 @@ def test_vendor_only_termination_right_is_not_the_customers(tmp_path, book):
         "written notice. Customer may terminate this Agreement for convenience on sixty (60) days' "
         "written notice.\n"))
     assert extract(ag, {}, book)["termination_notice_days"].value == 60
+
+
+def test_interest_above_a_base_rate_and_per_cent(tmp_path, book):
+    ag = _write(tmp_path, (
+        "1. Charges. If the Client does not pay a sum on time, the Provider may charge interest on the late "
+        "sum at three per cent (3%) a year over the central bank's prime rate until it is paid.\n"))
+    term = extract(ag, {}, book)["late_interest"]
+    assert term.normalized == "3% per year above prime rate"
+    assert ag.text[term.start:term.end].startswith("three per cent (3%) a year over")
+
+
+def test_one_and_one_half_percent_and_late_fee_on_the_unpaid_amount(tmp_path, book):
+    ag = _write(tmp_path, (
+        "1. Late Payment. Overdue sums bear interest at one and one-half percent (1.5%) per month.\n"))
+    assert extract(ag, {}, book)["late_interest"].normalized == "1.5% per month"
+    ag = _write(tmp_path, (
+        "1. Fees. If a payment fails we may add a late fee of 3% of the overdue balance for each month it "
+        "stays unpaid.\n"), "b.txt")
+    assert extract(ag, {}, book)["late_interest"].normalized == "3% per month"
+
+
+def test_evergreen_term_notice_to_end_it_and_a_defined_minimum_period(tmp_path, book):
+    ag = _write(tmp_path, (
+        "1. Definitions. \"Fixed Period\" means the period of twenty-four (24) months from the Start Date; "
+        "\"Site\" means the premises.\n\n"
+        "2. Duration. This Contract begins on the Start Date and continues for the Fixed Period. Thereafter "
+        "it continues until either party gives the other at least sixty (60) days' written notice to "
+        "terminate, such notice to expire no earlier than the end of the Fixed Period.\n"))
+    terms = extract(ag, {}, book)
+    assert terms["initial_term"].normalized == "24 months"
+    assert terms["auto_renewal"].value is True
+    assert terms["renewal_period"].value is None
+    assert terms["termination_notice_days"].value == 60
+    assert terms["nonrenewal_notice_days"].value == 60
+
+
+def test_evergreen_without_end_of_term_is_not_a_nonrenewal_notice(tmp_path, book):
+    ag = _write(tmp_path, (
+        "1. Term. Each Service runs for a minimum period of twelve (12) months. It then continues until "
+        "terminated by either party giving not less than thirty (30) days' written notice.\n"))
+    terms = extract(ag, {}, book)
+    assert terms["auto_renewal"].value is True
+    assert terms["nonrenewal_notice_days"].value is None
+
+
+def test_renews_for_successive_periods(tmp_path, book):
+    ag = _write(tmp_path, (
+        "1. Term. Each Order has an initial term of two (2) years. An Order then renews for successive "
+        "six (6) month terms unless either party objects at least thirty (30) days before the end of the "
+        "then-current term.\n"))
+    terms = extract(ag, {}, book)
+    assert terms["auto_renewal"].value is True
+    assert terms["renewal_period"].normalized == "6 months"
+    assert terms["nonrenewal_notice_days"].value == 30
+
+
+def test_online_terms_card_charges_account_closing_and_wrong_charges(tmp_path, book):
+    ag = _write(tmp_path, (
+        "4. Billing\n\n(a) Subscription fees are billed monthly to your credit card on file. (b) If you think "
+        "a charge is incorrect, write to us within 30 days of the charge.\n\n"
+        "8. Term\n\n(a) Subscriptions renew automatically each year unless you cancel in your dashboard "
+        "before the renewal date. (b) You may close your account at any time.\n\n"
+        "9. Service Levels\n\n(a) We target 99.9% availability each month. If we miss it you may request "
+        "a credit of 5% of that month's subscription fees.\n\n"
+        "12. Law\n\nThese Terms are governed by the laws of the State of Oregon. Any dispute will be "
+        "resolved in the state or federal courts located in Portland, Oregon.\n"))
+    terms = extract(ag, {}, book)
+    assert terms["payment_due_days"].value == 0
+    assert terms["billing_dispute_window_days"].value == 30
+    assert terms["auto_renewal"].value is True and terms["renewal_period"].normalized == "12 months"
+    assert terms["nonrenewal_notice_days"].value == 0
+    assert terms["termination_notice_days"].value == 0
+    assert terms["service_credit_cap"].normalized == "5% of monthly charges"
+    assert terms["forum"].normalized == "courts of Portland, Oregon"
+
+
+def test_credit_per_hour_is_a_rate_not_a_cap_and_cap_over_a_contract_year(tmp_path, book):
+    ag = _write(tmp_path, (
+        "1. Credits. For each full hour of outage, Customer receives a credit of two percent (2%) of the "
+        "monthly charges.\n\n"
+        "2. Liability. Each party's total liability in any Contract Year shall not exceed the Charges paid "
+        "by the Customer in that Contract Year.\n"))
+    terms = extract(ag, {}, book)
+    assert terms["service_credit_cap"].value is None
+    assert terms["liability_cap"].normalized == "12 months' fees"
+
+
+def test_invoices_in_advance_are_not_due_at_once(tmp_path, book):
+    ag = _write(tmp_path, (
+        "1. Fees. Provider invoices monthly fees in advance. Customer will pay each invoice within "
+        "thirty (30) days after the invoice date.\n"))
+    assert extract(ag, {}, book)["payment_due_days"].value == 30
+
+
+def test_sentences_are_found_once_per_agreement(samples):
+    from redline.keyterm_text import sentences, term_text
+    ag, _ = samples["centurylink-bozeman-msa"]
+    tx = term_text(ag, {})
+    first = sentences(tx, r"interest")
+    assert first and all("interest" in chunk.lower() for _, _, chunk in first)
+    assert sentences(tx, r"interest") is first
+    assert term_text(ag, {}) is tx
