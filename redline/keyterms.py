@@ -54,7 +54,9 @@ def _payment_due(tx: _Text) -> KeyTerm:
             continue
         m = re.search(r"\b(?:due|payable)\s+(?:and\s+payable\s+)?(?:immediately|upon\s+receipt|"
                       r"on\s+receipt|upon\s+activation|on\s+activation|in\s+advance|upon\s+"
-                      r"(?:the\s+)?(?:service\s+)?(?:activation|order|signature))", chunk, re.I)
+                      r"(?:the\s+)?(?:service\s+)?(?:activation|order|signature))|"
+                      r"\b(?:due|payable)\s+(?:and\s+payable\s+)?(?:on\s+demand|upon\s+(?:presentation|presentment))",
+                      chunk, re.I)
         if m is None:  # taken from a card or account on file: paid the moment it is charged
             m = re.search(r"\b(?:charged|billed|debited)\s+(?:\w+\s+){0,3}?(?:to|against|on|from)\s+(?:the\s+|your\s+|its\s+)?"
                           r"(?:credit\s+card|debit\s+card|card|payment\s+(?:method|card)|bank\s+account)", chunk, re.I)
@@ -65,8 +67,8 @@ def _payment_due(tx: _Text) -> KeyTerm:
 
 _PCT = (r"(?:\d{1,2}(?:\.\d+)?\s*%|\d{1,2}(?:\.\d+)?\s+per\s?cent|" + WORD +
         r"\s+(?:and\s+(?:one|a)[\s-]+half\s+)?per\s?cent(?:\s*\(\s*\d[\d.]*\s*%?\s*\))?)")
-_ABOVE_BASE = (r"(?:\s+(?:above|over)\s+(?:the\s+)?[^.;,]{0,50}?\b(?P<base>base|prime|reference|"
-               r"policy|bank)\s+(?:lending\s+)?rate)?")
+_ABOVE_BASE = (r"(?:\s+(?:above|over|plus)\s+(?:the\s+)?(?:[^.;,]{0,50}?\b(?P<base>base|prime|reference|"
+               r"policy|bank)\s+(?:lending\s+)?rate|(?:[^.;,]{0,30}?\b)?(?P<index>SOFR|LIBOR|EURIBOR|SONIA)\b))?")
 _OF_UNPAID = (r"\s+of\s+(?:the\s+|any\s+)?(?:unpaid|overdue|outstanding|past[- ]due|late)\s+"
               r"(?:amount|balance|sum|charges?)s?\s+(?:per|for\s+each|each|every|a)\s+(?:calendar\s+)?month")
 
@@ -96,9 +98,12 @@ def _norm_rate(v: str) -> str:
         n = parse_number(v.split("percent")[0])
         num = ("%g" % n) if n is not None else v
     per = "year" if re.search(r"annum|year|annual", v, re.I) else "month"
-    base = re.search(r"(?:above|over)\s.*?\b(base|prime|reference|policy|bank)\s+(?:lending\s+)?rate", v, re.I)
+    base = re.search(r"(?:above|over|plus)\s.*?\b(base|prime|reference|policy|bank)\s+(?:lending\s+)?rate", v, re.I)
     if base:
         return f"{num}% per {per} above {base.group(1).lower()} rate"
+    index = re.search(r"(?:above|over|plus)\s.*?\b(SOFR|LIBOR|EURIBOR|SONIA)\b", v, re.I)
+    if index:
+        return f"{num}% per {per} above {index.group(1).upper()}"
     return f"{num}% per {per}"
 
 
@@ -164,7 +169,7 @@ def _defined_term_period(tx: _Text) -> List:
 
 _UNTIL_ENDED = (r"until\s+(?:terminated|ended|cancell?ed|(?:either|one|a|the\s+other)\s+party|"
                 r"(?:the\s+)?customer|you|we|it\s+is\s+(?:terminated|ended|cancell?ed))")
-_AUTO = re.compile(r"(?:automatically|auto[- ])\s*renew|renew(?:s|ed)?\s+automatically|shall\s+renew|will\s+renew|"
+_AUTO = re.compile(r"(?:automatically|auto[- ])\s*(?:be\s+)?(?:renew|extend)|(?:renew|extend)(?:s|ed)?\s+automatically|shall\s+renew|will\s+renew|"
                    r"(?:renews?|(?:be\s+)?renewed|(?:be\s+)?extended|extends?)\s+for\s+(?:(?:an?|one\s+or\s+more)\s+)?"
                    r"(?:successive|subsequent|additional|consecutive|further)\b|"
                    r"(?:then|thereafter)\s+(?:(?:it|this\s+agreement|the\s+agreement|the\s+service|each\s+service)\s+)?"
@@ -176,7 +181,8 @@ _NO_AUTO = re.compile(r"(?:shall|will|does|do)\s+not\s+(?:be\s+)?(?:automaticall
 
 def _renewal(tx: _Text) -> Tuple[KeyTerm, KeyTerm]:
     auto, period = [], []
-    for s, e, chunk in sentences(tx, r"renew|month[- ]to[- ]month|evergreen|extended\s+for|extends\s+for|"
+    for s, e, chunk in sentences(tx, r"renew|month[- ]to[- ]month|evergreen|extend(?:s|ed)?\s+(?:for|automatically)|"
+                                     r"automatically\s+(?:be\s+)?extend|"
                                      r"continues?\s+(?:thereafter\s+)?until"):
         neg = _NO_AUTO.search(chunk)
         m = neg or _AUTO.search(chunk)

@@ -226,3 +226,18 @@ def test_sentences_are_found_once_per_agreement(samples):
     assert first and all("interest" in chunk.lower() for _, _, chunk in first)
     assert sentences(tx, r"interest") is first
     assert term_text(ag, {}) is tx
+
+
+def test_margin_over_an_index_extension_and_payment_on_demand(tmp_path, book):
+    ag = _write(tmp_path, (
+        "1. Payment. All invoices are due and payable on demand. Overdue sums carry interest at 2% per annum "
+        "over SOFR.\n\n"
+        "2. Term. The initial term is twelve (12) months and is automatically extended for further periods "
+        "of three (3) months unless either party gives notice at least fifteen (15) days before the end of "
+        "the then-current term.\n"))
+    terms = extract(ag, {}, book)
+    assert terms["payment_due_days"].value == 0
+    assert terms["late_interest"].normalized == "2% per year above SOFR"
+    assert terms["auto_renewal"].value is True
+    assert terms["renewal_period"].normalized == "3 months"
+    assert terms["nonrenewal_notice_days"].value == 15
