@@ -19,10 +19,14 @@ in the master agreement and in an exhibit, schedule or SOW, the exhibit's value 
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Sequence, Tuple
 
-from redline.keyterm_text import (NUM, WORD, EXHIBIT_KINDS, TermText as _Text, cand, choose,
-                                  parse_number, sentences, term, term_text, to_int)
+from redline.keyterm_text import (NUM, EXHIBIT_KINDS, TermText as _Text, cand, choose, parse_number,  # noqa: F401
+                                  sentences, term, term_text, to_int)
+from redline.keyterm_text import (ABOVE_BASE as _ABOVE_BASE, DAYS as _DAYS, OF_UNPAID as _OF_UNPAID, PCT as _PCT,
+                                  PERIOD as _PERIOD, months_text as _months, norm_cap as _norm_cap,
+                                  norm_credit as _norm_credit, norm_rate as _norm_rate,
+                                  cap_value as _cap_value)
 from redline.model import Agreement, KeyTerm
 
 NAMES = ("payment_due_days", "late_interest", "initial_term", "auto_renewal", "renewal_period",
@@ -31,9 +35,6 @@ NAMES = ("payment_due_days", "late_interest", "initial_term", "auto_renewal", "r
 
 # ---------------------------------------------------------------------------------------------
 # One function per key term
-
-_DAYS = r"(?P<n>%s)\s*(?:calendar\s+|business\s+|working\s+)?days?\b" % NUM
-
 
 def _payment_due(tx: _Text) -> KeyTerm:
     cands = []
@@ -65,14 +66,6 @@ def _payment_due(tx: _Text) -> KeyTerm:
     return choose("payment_due_days", cands)
 
 
-_PCT = (r"(?:\d{1,2}(?:\.\d+)?\s*%|\d{1,2}(?:\.\d+)?\s+per\s?cent|" + WORD +
-        r"\s+(?:and\s+(?:one|a)[\s-]+half\s+)?per\s?cent(?:\s*\(\s*\d[\d.]*\s*%?\s*\))?)")
-_ABOVE_BASE = (r"(?:\s+(?:above|over|plus)\s+(?:the\s+)?(?:[^.;,]{0,50}?\b(?P<base>base|prime|reference|"
-               r"policy|bank)\s+(?:lending\s+)?rate|(?:[^.;,]{0,30}?\b)?(?P<index>SOFR|LIBOR|EURIBOR|SONIA)\b))?")
-_OF_UNPAID = (r"\s+of\s+(?:the\s+|any\s+)?(?:unpaid|overdue|outstanding|past[- ]due|late)\s+"
-              r"(?:amount|balance|sum|charges?)s?\s+(?:per|for\s+each|each|every|a)\s+(?:calendar\s+)?month")
-
-
 def _late_interest(tx: _Text) -> KeyTerm:
     cands = []
     for s, e, chunk in sentences(tx, r"interest|late (?:payment )?(?:fee|charge)|finance charge"):
@@ -89,33 +82,6 @@ def _late_interest(tx: _Text) -> KeyTerm:
             cands.append(cand(tx, v, _norm_rate(v), s + m.start("v"), s + m.end("v"),
                                rank=2 if re.search(r"late|past due|overdue", chunk, re.I) else 1))
     return choose("late_interest", cands)
-
-
-def _norm_rate(v: str) -> str:
-    pct = re.search(r"(\d{1,2}(?:\.\d+)?)\s*(?:%|percent)", v)
-    num = pct.group(1) if pct else None
-    if num is None:
-        n = parse_number(v.split("percent")[0])
-        num = ("%g" % n) if n is not None else v
-    per = "year" if re.search(r"annum|year|annual", v, re.I) else "month"
-    base = re.search(r"(?:above|over|plus)\s.*?\b(base|prime|reference|policy|bank)\s+(?:lending\s+)?rate", v, re.I)
-    if base:
-        return f"{num}% per {per} above {base.group(1).lower()} rate"
-    index = re.search(r"(?:above|over|plus)\s.*?\b(SOFR|LIBOR|EURIBOR|SONIA)\b", v, re.I)
-    if index:
-        return f"{num}% per {per} above {index.group(1).upper()}"
-    return f"{num}% per {per}"
-
-
-_PERIOD = r"(?P<n>%s)[\s-]*(?P<u>months?|years?|yr)\b" % NUM
-
-
-def _months(n: str, unit: str) -> Optional[str]:
-    k = parse_number(n)
-    if k is None:
-        return None
-    months = k * 12 if unit.lower().startswith("y") else k
-    return f"{int(months)} months" if months != 1 else "1 month"
 
 
 def _initial_term(tx: _Text) -> KeyTerm:
@@ -307,45 +273,6 @@ _CAP_PHRASE = re.compile(
     r"(?:not|never)\s+(?:to\s+)?exceed(?:ing)?\b|limited\s+to|capped\s+at|no\s+greater\s+than|in\s+excess\s+of", re.I)
 
 
-def _cap_value(chunk: str, m) -> Tuple[str, int, int]:
-    """Return the words after the cap phrase `m` up to the end of the clause phrase."""
-    start = m.end()
-    rest = chunk[start:]
-    stop = re.search(r"[;.](?:\s|$)|,\s+(?:provided|except|and\s+(?:neither|in\s+no|the)|whichever)"
-                     r"|\.\s*$", rest)
-    end = start + (stop.start() if stop else min(len(rest), 300))
-    while start < end and chunk[start].isspace():
-        start += 1
-    aside = re.match(r"(?:per\s+(?:claim|event|incident)\s*)?\([^()]{0,200}\)\s*", chunk[start:end], re.I)
-    if aside and end - start - aside.end() > 10:
-        start += aside.end()  # "per claim (or, in the aggregate, ...)" before the amount itself
-    value = re.sub(r"\s+", " ", chunk[start:end]).strip()
-    return value, start, end
-
-
-def _norm_cap(value: str) -> str:
-    v = value.lower()
-    m = re.search(r"(?P<n>%s)[\s-]*\(?\s*(?:\d+\s*\)\s*)?(?:calendar\s+)?months?" % NUM, v)
-    if m and re.search(r"preced|prior|before|previous|last|immediately", v):
-        n = to_int(m.group("n"))
-        times = re.match(r"\s*(?:the\s+)?(?P<k>%s|\d+(?:\.\d+)?)\s*(?:times|x)\b" % NUM, v)
-        k = parse_number(times.group("k")) if times else None
-        prefix = f"{k:g}x " if k and k != 1 else ""
-        return f"{prefix}{n} months' fees"
-    m = re.search(r"\$\s?[\d,]+(?:\.\d+)?(?:\s*(?:million|thousand))?", v)
-    if m:
-        return m.group(0).replace(" ", "")
-    if re.search(r"fees|charges|amounts?\s+(?:paid|payable)", v) and \
-            re.search(r"(?:contract|agreement|service|billing)\s+year|\b(?:that|the\s+same|such|the\s+then[- ]current)"
-                      r"\s+(?:contract\s+)?year\b", v):
-        return "12 months' fees"  # the fees of the year in which the claim arises
-    if re.search(r"order|purchase\s+price|statement\s+of\s+work|sow", v):
-        return "fees under the order"
-    if re.search(r"fees|charges|amounts?\s+(?:paid|payable)", v):
-        return "fees paid"
-    return value
-
-
 def _liability_cap(tx: _Text) -> KeyTerm:
     cands = []
     for s, e, chunk in sentences(tx, r"liab", avoid=r"credits?\s+(?:issued|shall|will|per)|deposit|"
@@ -430,16 +357,6 @@ def _credit_cap(tx: _Text) -> KeyTerm:
     if not cands and len({c.normalized for c in flat}) == 1:
         cands = flat[:1]  # one flat credit, no tiers: the credit is also the most that can be credited
     return choose("service_credit_cap", cands)
-
-
-def _norm_credit(value: str) -> str:
-    v = value.lower()
-    pct = re.search(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent)", v)
-    if pct:
-        return f"{pct.group(1)}% of monthly charges"
-    if re.search(r"month", v) and re.search(r"charge|fee|mrc", v):
-        return "1 month's charges"
-    return value
 
 
 _WRONG_CHARGE = (r"(?:charge|invoice|bill|amount)s?\s+(?:is|are|was|were|may\s+be|to\s+be)\s+(?:wrong|incorrect|"
