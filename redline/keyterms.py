@@ -45,10 +45,12 @@ def _payment_due(tx: _Text) -> KeyTerm:
         if not re.search(r"invoice|payment|fees|charges|amounts|bill", chunk, re.I):
             continue
         m = re.search(r"(?:due|paid|payable|\bpay|remit)[^.;]{0,60}?(?:within\s+)?" + _DAYS +
-                      r"\s*(?:after|of|from|following|upon)\s+(?:the\s+)?(?:date\s+of\s+)?"
+                      r"\s*(?:after|of|from|following|upon)\s+(?:the\s+)?(?:[\w-]+['’]s?\s+)?(?:date\s+of\s+)?"
                       r"(?:receipt|the\s+invoice|invoice|billing|the\s+date)", chunk, re.I)
         if m is None:
             m = re.search(r"\bnet\s+(?P<n>\d{1,3})\b", chunk, re.I)
+        if m is None:  # "invoices must be paid within 20 days", no start named
+            m = re.search(r"\b(?:due|paid|payable)\s+(?:in\s+full\s+)?within\s+" + _DAYS + r"\s*(?:[.;]|$)", chunk, re.I)
         if m:
             n = to_int(m.group("n"))
             cands.append(cand(tx, n, n, s + m.start("n"), s + m.end(), rank=2))
@@ -95,10 +97,13 @@ def _initial_term(tx: _Text) -> KeyTerm:
             r"(?:a\s+period\s+of\s+|an?\s+(?:initial\s+)?(?:term|period)\s+of\s+)?" + _PERIOD),
         (2, r"\b" + _PERIOD + r"\s+initial\s+(?:service\s+)?term"),
         (1, r"\b(?:term|service\s+term)\s+(?:of|is)\s+" + _PERIOD),
+        (2, r"\bterm\s+of\s+this\s+(?:agreement|contract)\s+(?:is|shall\s+be|will\s+be)\s+(?:an?\s+(?:period\s+of\s+)?)?"
+            + _PERIOD),
         (1, r"(?:lasts?|runs?|continues?)\s+for\s+(?:an?\s+)?(?:(?:minimum|initial|fixed)\s+)?(?:(?:period|term)\s+"
             r"of\s+)?" + _PERIOD),
     ]
     for s, e, chunk in sentences(tx, r"\bterm\b|\bcontinues?\s+for\b|\bperiod\s+of\b|\blasts?\s+for\b|"
+                                      r"\bremain\s+in\s+(?:full\s+force\s+and\s+)?effect\s+for\b|"
                                       r"\bruns?\s+for\b",
                                   avoid=r"confidential|surviv|warrant|licen[cs]e|after\s+the\s+"
                                         r"(?:end|expiration)|retain|store|beta"):
@@ -189,7 +194,7 @@ def _renewal(tx: _Text) -> Tuple[KeyTerm, KeyTerm]:
 _CUSTOMER_SUBJECT = re.compile(
     r"\b(?:customer|you|either\s+party|each\s+party|client|subscriber|licensee|buyer|purchaser|"
     r"city|county|company)\b[^.;]{0,60}?\b(?:may|can|shall\s+have\s+the\s+right\s+to|has\s+the\s+"
-    r"right\s+to|is\s+entitled\s+to)\s+(?:\w+\s+){0,3}?(?:terminate|cancel|end)|"
+    r"right\s+to|is\s+entitled\s+to),?\s+(?:[\w-]+,?\s+){0,4}?(?:terminate|cancel|end)|"
     r"may\s+be\s+(?:terminated|cancelled|canceled)\s+by\s+(?:either\s+party|customer|you|the\s+customer)|"
     r"until\s+terminated\s+by\s+either\s+party|"
     r"\b(?:either|each)\s+party\s+(?:gives|serves|provides)\b[^.;]{0,80}?\bnotice\s+(?:to\s+terminate|of\s+termination)|"
@@ -270,7 +275,8 @@ def _nonrenewal_notice(tx: _Text) -> KeyTerm:
 
 _CAP_PHRASE = re.compile(
     r"(?:shall|will|may)\s+(?:not\s+|in\s+no\s+event\s+|never\s+)?(?:exceed|be\s+limited\s+to|be\s+more\s+than)\b|"
-    r"(?:not|never)\s+(?:to\s+)?exceed(?:ing)?\b|limited\s+to|capped\s+at|no\s+greater\s+than|in\s+excess\s+of", re.I)
+    r"(?:not|never)\s+(?:to\s+)?exceed(?:ing)?\b|limited\s+to|capped\s+at|no\s+greater\s+than|in\s+excess\s+of|"
+    r"\bliability\s+(?:[\w-]+\s+){0,6}?exceed\b", re.I)
 
 
 def _liability_cap(tx: _Text) -> KeyTerm:
@@ -367,7 +373,9 @@ def _dispute_window(tx: _Text) -> KeyTerm:
     cands = []
     after_party = re.compile(r"^[^.;]{0,30}?after\s+(?:\w+\s+){1,3}(?:provides|gives|notifies|sends|"
                              r"determines|resolves)", re.I)
-    for s, e, chunk in sentences(tx, r"disput|challenge|contest|claims?\s+(?:must|shall)|" + _WRONG_CHARGE,
+    for s, e, chunk in sentences(tx, r"disput|challenge|contest|claims?\s+(?:must|shall)|objection|object\s+to|"
+                                     r"claims?\s+(?:regarding|about|concerning|relating\s+to|as\s+to)\s+(?:an?\s+|any\s+|"
+                                     r"the\s+)?(?:charge|invoice|bill)|" + _WRONG_CHARGE,
                                  avoid=r"arbitra|mediat"):
         if not re.search(r"invoice|charge|bill|fees|amount", chunk, re.I):
             continue
@@ -379,11 +387,11 @@ def _dispute_window(tx: _Text) -> KeyTerm:
             before = chunk[max(0, m.start() - 140):m.start()]
             if re.match(r"\s*(?:after|of|from|following)\s+(?:the\s+)?(?:date\s+of\s+|receipt\s+of\s+|"
                         r"issuance\s+of\s+)?(?:the\s+|such\s+|an?\s+|that\s+)?(?:invoice|receipt|bill|"
-                        r"statement|charge)", tail, re.I) and re.search(r"disput|claim|challenge|contest|" + _WRONG_CHARGE,
+                        r"statement|charge)", tail, re.I) and re.search(r"disput|claim|challenge|contest|object|" + _WRONG_CHARGE,
                                                                         before, re.I):
                 found = (m, 2)
                 break
-            if re.search(r"(?:disput|challeng|contest)\w*(?:(?!notwithstanding)[^.;]){0,120}$", before, re.I) \
+            if re.search(r"(?:disput|challeng|contest|objection)\w*(?:(?!notwithstanding)[^.;]){0,120}$", before, re.I) \
                     and found is None:
                 found = (m, 1)
         if found:

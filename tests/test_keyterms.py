@@ -241,3 +241,48 @@ def test_margin_over_an_index_extension_and_payment_on_demand(tmp_path, book):
     assert terms["auto_renewal"].value is True
     assert terms["renewal_period"].normalized == "3 months"
     assert terms["nonrenewal_notice_days"].value == 15
+
+
+
+WORDINGS = [
+ ("payment_due_days", 30, "1. Payment. Customer shall pay all undisputed amounts within thirty (30) days after Customer's receipt of a correct invoice."),
+ ("payment_due_days", 30, "1. Payment. Each invoice is payable no later than thirty (30) days following the invoice date."),
+ ("payment_due_days", 20, "1. Payment. Invoices must be paid within 20 days."),
+ ("payment_due_days", 15, "1. Payment. The Customer shall pay each invoice within fifteen (15) Business Days of receipt."),
+ ("late_interest", "1% per month", "1. Late payment. Past due amounts will incur a late charge of 1% per month."),
+ ("late_interest", "18% per year", "1. Late payment. Overdue balances accrue interest at eighteen percent (18%) per annum, or the maximum lawful rate if less."),
+ ("late_interest", "1.5% per month", "1. Late payment. Late payments bear a finance charge of 1.5% monthly."),
+ ("initial_term", "24 months", "1. Term. The term of this Agreement is two (2) years from the Effective Date."),
+ ("initial_term", "36 months", "1. Term. This Agreement shall commence on the Effective Date and shall remain in effect for three (3) years."),
+ ("initial_term", "12 months", "1. Term. The Subscription Term is twelve (12) months from the Start Date."),
+ ("auto_renewal", False, "1. Term. This Agreement will not automatically renew."),
+ ("auto_renewal", True, "1. Term. Upon expiration, this Agreement will automatically renew for additional one-year periods."),
+ ("renewal_period", "12 months", "1. Term. Upon expiration, this Agreement will automatically renew for additional one-year periods."),
+ ("auto_renewal", True, "1. Term. Thereafter, the Agreement shall continue on a month-to-month basis until terminated by either party."),
+ ("nonrenewal_notice_days", 30, "1. Term. The Agreement renews automatically for one (1) year periods unless either party provides written notice of non-renewal no later than thirty (30) days prior to the end of the then-current term."),
+ ("termination_notice_days", 30, "1. Termination. Customer may terminate this Agreement for convenience upon thirty (30) days' prior written notice to Provider."),
+ ("termination_notice_days", 90, "1. Termination. Either party may terminate this Agreement without cause by giving ninety (90) days written notice."),
+ ("termination_notice_days", 45, "1. Termination. Customer may, at any time, cancel any Service by providing forty-five (45) days' notice."),
+ ("liability_cap", "12 months' fees", "1. Limitation. In no event shall either party's aggregate liability exceed the amounts paid by Customer during the twelve (12) month period preceding the claim."),
+ ("liability_cap", "$1,000,000", "1. Limitation. Provider's total liability under this Agreement shall not exceed $1,000,000."),
+ ("liability_cap", "12 months' fees", "1. Limitation. Our maximum aggregate liability is limited to the fees paid by you in the 12 months before the event giving rise to liability."),
+ ("billing_dispute_window_days", 30, "1. Disputes. Customer must notify Provider of any billing dispute within thirty (30) days of the invoice date."),
+ ("billing_dispute_window_days", 60, "1. Billing. Any objection to an invoice must be raised in writing within sixty (60) days after receipt of the invoice, failing which the invoice is deemed accepted."),
+ ("billing_dispute_window_days", 90, "1. Billing. Customer waives any claim regarding a charge unless it is submitted within ninety (90) days after the date of the invoice."),
+ ("governing_law", "Texas", "1. Law. This Agreement shall be governed by and construed in accordance with the laws of the State of Texas, without regard to its conflict of laws principles."),
+ ("governing_law", "England and Wales", "1. Law. This Agreement is governed by the law of England and Wales."),
+ ("governing_law", "Ontario", "1. Law. This Agreement is governed by the laws of the Province of Ontario and the federal laws of Canada applicable therein."),
+ ("forum", "courts of New York County, New York", "1. Venue. The parties submit to the exclusive jurisdiction of the state and federal courts located in New York County, New York."),
+ ("forum", "courts of Delaware", "1. Venue. Any action arising out of this Agreement shall be brought exclusively in the courts of Delaware."),
+ ("sla_uptime", ["99.9%"], "1. SLA. Provider will make the Service available 99.9% of the time in each calendar month."),
+ ("service_credit_cap", "25% of monthly charges", "1. Credits. Total service credits in any month will not exceed 25% of the monthly recurring charges for the affected Service."),
+ ("service_credit_cap", "50% of monthly charges", "1. Credits. Service credits are capped at fifty percent (50%) of the monthly fee."),
+]
+
+
+@pytest.mark.parametrize("name,want,text", WORDINGS)
+def test_common_wordings_of_each_term(tmp_path, book, name, want, text):
+    term = extract(_write(tmp_path, text + "\n"), {}, book)[name]
+    assert (term.normalized if term.normalized is not None else term.value) == want
+    if term.value is not None:
+        assert term.start is not None and term.end > term.start
