@@ -73,7 +73,8 @@ PCT = (r"(?:\d{1,2}(?:\.\d+)?\s*%|\d{1,2}(?:\.\d+)?\s+per\s?cent|" + WORD +
 ABOVE_BASE = (r"(?:\s+(?:above|over|plus)\s+(?:the\s+)?(?:[^.;,]{0,50}?\b(?P<base>base|prime|reference|"
                r"policy|bank)\s+(?:lending\s+)?rate|(?:[^.;,]{0,30}?\b)?(?P<index>SOFR|LIBOR|EURIBOR|SONIA)\b))?")
 OF_UNPAID = (r"\s+of\s+(?:the\s+|any\s+)?(?:unpaid|overdue|outstanding|past[- ]due|late)\s+"
-              r"(?:amount|balance|sum|charges?)s?\s+(?:per|for\s+each|each|every|a)\s+(?:calendar\s+)?month")
+              r"(?:amount|balance|sum|charges?)s?(?:\s+[^.;\d%]{0,40}?)?\s+(?:per|for\s+each|each|every|a)\s+"
+             r"(?:calendar\s+)?month")
 
 
 def norm_rate(v: str) -> str:

@@ -38,7 +38,7 @@ NAMES = ("payment_due_days", "late_interest", "initial_term", "auto_renewal", "r
 
 def _payment_due(tx: _Text) -> KeyTerm:
     cands = []
-    for s, e, chunk in sentences(tx, r"\b(?:due|paid|payable|pay)\b|\b(?:charged|billed|debited)\b",
+    for s, e, chunk in sentences(tx, r"\b(?:due|paid|payable|pay)\b|\b(?:charged|billed|debited)\b|\bpayment\s+terms?\b",
                                   avoid=r"\bdisputed|resolved|determin|deposit|service\s+credit|credit\s+(?:approval|"
                                         r"limit|check)|refund|withh[oe]ld|interest|\blate\b|past due|overdue|"
                                         r"terminat|cancel"):
@@ -60,6 +60,9 @@ def _payment_due(tx: _Text) -> KeyTerm:
                       r"(?:the\s+)?(?:service\s+)?(?:activation|order|signature))|"
                       r"\b(?:due|payable)\s+(?:and\s+payable\s+)?(?:on\s+demand|upon\s+(?:presentation|presentment))",
                       chunk, re.I)
+        if m is None:  # "your card will be charged": paid the moment it is charged
+            m = re.search(r"\b(?:credit\s+card|debit\s+card|card|payment\s+method|bank\s+account)\s+(?:on\s+file\s+)?"
+                          r"(?:will|shall|is|are|may)\s+(?:be\s+)?(?:automatically\s+)?(?:charged|debited|billed)", chunk, re.I)
         if m is None:  # taken from a card or account on file: paid the moment it is charged
             m = re.search(r"\b(?:charged|billed|debited)\s+(?:\w+\s+){0,3}?(?:to|against|on|from)\s+(?:the\s+|your\s+|its\s+)?"
                           r"(?:credit\s+card|debit\s+card|card|payment\s+(?:method|card)|bank\s+account)", chunk, re.I)
@@ -348,12 +351,13 @@ def _credit_cap(tx: _Text) -> KeyTerm:
             v = re.sub(r"\s+", " ", f.group("v"))
             flat.append(cand(tx, v, _norm_credit(v), s + f.start("v"), s + f.end("v"), rank=0))
         if not re.search(r"(?:total|aggregate|maximum|cumulative|all)\s+(?:\w+\s+){0,3}credits?|credits?\b[^.;]{0,60}?"
-                         r"\b(?:shall|will|may|must)\s+(?:not|never|in\s+no\s+event)|in\s+no\s+event\s+shall\s+"
-                         r"(?:the\s+)?(?:total|aggregate|amount)|up\s+to\s+(?:a\s+)?maximum|credits?\b[^.;]{0,160}?\bcapped\s+at", chunk, re.I):
+                         r"\b(?:shall|will|may|must)\s+(?:not|never|in\s+no\s+event)|in\s+no\s+event\s+(?:shall|will|may)\s+"
+                         r"(?:the\s+)?(?:total|aggregate|amount|(?:service\s+)?credits?)|up\s+to\s+(?:a\s+)?maximum|credits?\b[^.;]{0,160}?\bcapped\s+at", chunk, re.I):
             continue
         m = re.search(r"(?:not|never|in\s+no\s+event)\s+(?:\w+\s+){0,12}?(?:exceed|be\s+more\s+than|be\s+greater\s+"
                       r"than)|capped\s+at|limited\s+to|up\s+to\s+(?:a\s+)?maximum\s+of|(?:maximum|max\.?)\s+(?:of\s+)?"
-                      r"(?=\d)", chunk, re.I)
+                      r"(?=\d)|(?:maximum|total|aggregate)\s+(?:\w+\s+){0,2}?credits?\s+(?:[\w-]+\s+){0,4}?(?:is|are|shall\s+be|"
+                      r"will\s+be)\b", chunk, re.I)
         if not m:
             continue
         value, a, b = _cap_value(chunk, m)
@@ -407,11 +411,14 @@ _STATE = r"(?:[A-Z][a-zA-Z.]+)(?:\s+(?:of\s+|and\s+)?[A-Z][a-zA-Z.]+){0,3}"
 def _governing_law(tx: _Text) -> KeyTerm:
     cands = []
     for s, e, chunk in sentences(tx, r"govern|construed|laws?\s+of"):
-        m = re.search(r"(?:governed|construed|interpreted|enforced)[^.;]{0,80}?laws?\s+of\s+(?:the\s+)?"
+        m = re.search(r"(?:governed|construed|interpreted|enforced)[^.;]{0,80}?laws?\s+(?:of|in\s+force\s+in)\s+(?:the\s+)?"
                       r"(?:(?:State|Commonwealth|Province|Republic|Kingdom)\s+of\s+)?(?P<j>%s)" % _STATE, chunk)
         if m is None:
             m = re.search(r"laws?\s+of\s+(?:the\s+)?(?:(?:State|Commonwealth|Province)\s+of\s+)?(?P<j>%s)"
                           r"[^.;]{0,80}?\bgovern" % _STATE, chunk)
+        if m is None:  # "governed by California law"
+            m = re.search(r"(?:governed|construed)\s+(?:by|under|in\s+accordance\s+with)\s+(?:the\s+)?(?P<j>%s)\s+laws?\b"
+                          % _STATE, chunk)
         if not m:
             continue
         j = re.sub(r"\s+and\s+([A-Z][a-z]+)(?=[\s,.;]|$)(?!\s+[A-Z])", r" & \1", m.group("j"))  # England and Wales
