@@ -153,6 +153,11 @@ _NO_AUTO = re.compile(r"(?:shall|will|does|do)\s+not\s+(?:be\s+)?(?:automaticall
                       r"not\s+(?:be\s+)?renew(?:ed)?\s+automatically", re.I)
 
 
+_OTHER_OBJECT = re.compile(r"\s+(?:its|their|his|her|such|any|all|the|each|these|those)\s+(?!(?:then[- ]current\s+|"
+                           r"initial\s+|current\s+)?(?:agreement|contract|term|order|service|subscription|plan|"
+                           r"schedule|sow|statement)s?\b)", re.I)
+
+
 def _renewal(tx: _Text) -> Tuple[KeyTerm, KeyTerm]:
     auto, period = [], []
     for s, e, chunk in sentences(tx, r"renew|month[- ]to[- ]month|evergreen|extend(?:s|ed)?\s+(?:for|automatically)|"
@@ -160,8 +165,8 @@ def _renewal(tx: _Text) -> Tuple[KeyTerm, KeyTerm]:
                                      r"continues?\s+(?:thereafter\s+)?until"):
         neg = _NO_AUTO.search(chunk)
         m = neg or _AUTO.search(chunk)
-        if not m:
-            continue
+        if not m or (m.group(0).lower().endswith("renew") and _OTHER_OBJECT.match(chunk, m.end())):
+            continue  # "will renew its insurance policies" is not the agreement renewing
         auto.append(cand(tx, not bool(neg), not bool(neg), s + m.start(), s + m.end(),
                           rank=2 if "renew" in m.group(0).lower() else 1))
         if neg:

@@ -317,3 +317,25 @@ def test_common_wordings_of_each_term(tmp_path, book, name, want, text):
     assert (term.normalized if term.normalized is not None else term.value) == want
     if term.value is not None:
         assert term.start is not None and term.end > term.start
+
+
+
+NOT_TERMS = [
+ ("termination_notice_days", None, "1. Termination. Provider may terminate this Agreement at any time if Customer fails to pay."),
+ ("termination_notice_days", None, "1. Suspension. We may close your account at any time if you breach these Terms."),
+ ("auto_renewal", None, "1. Insurance. Supplier will renew its insurance policies each year and provide certificates on request."),
+ ("auto_renewal", None, "1. Term. The parties may renew this Agreement by mutual written agreement."),
+ ("auto_renewal", None, "1. Delivery. Work continues until the Deliverables are accepted by the Customer."),
+ ("billing_dispute_window_days", None, "1. Price changes. If the Customer objects to a change in the Fees it may terminate within thirty (30) days after notice."),
+ ("liability_cap", None, "1. Indemnity. Nothing limits either party's liability for death or personal injury, and such liability shall not be excluded."),
+ ("payment_due_days", None, "1. Refunds. Refunds are credited to the card used for the purchase within 10 days."),
+ ("late_interest", None, "1. Discounts. Customer receives a discount of 5% of the monthly charges each month it prepays."),
+ ("service_credit_cap", None, "1. Credits. For each hour of outage Customer receives a credit of 5% of monthly fees, and for each day a credit of 10% of monthly fees."),
+ ("nonrenewal_notice_days", None, "1. Term. This Agreement runs for twelve (12) months and then ends. Customer may cancel an order before the end of the term."),
+ ("governing_law", None, "1. Compliance. Each party shall comply with applicable law in performing this Agreement."),
+]
+
+
+@pytest.mark.parametrize("name,want,text", NOT_TERMS)
+def test_wordings_that_are_not_the_term(tmp_path, book, name, want, text):
+    assert extract(_write(tmp_path, text + "\n"), {}, book)[name].value is want
