@@ -18,6 +18,7 @@ in the master agreement and in an exhibit, schedule or SOW, the exhibit's value 
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Dict, List, Mapping, Sequence, Tuple
 
@@ -232,7 +233,7 @@ _TERM_AVOID = re.compile(r"for\s+cause|breach|default|\bcure|insolven|bankrupt|s
                          r"costs|change\s+in\s+law|\bfeatures?\b|\badd-?ons?\b|\boptional\b", re.I)
 
 
-def _termination_notice(tx: _Text) -> KeyTerm:
+def _termination_notice(tx: _Text, nonrenewal: KeyTerm = None) -> KeyTerm:
     cands = []
     for s, e, chunk in sentences(tx, r"terminat|cancel|close\s+(?:your|its|the|their)\s+account"):
         subj = _CUSTOMER_SUBJECT.search(chunk)
@@ -249,6 +250,13 @@ def _termination_notice(tx: _Text) -> KeyTerm:
             n = to_int(m.group("n"))
             base = s + subj.start()
             cands.append(cand(tx, n, n, base + m.start("n"), base + m.end(), rank=0))
+    if not cands and nonrenewal is not None and nonrenewal.value is not None:
+        # no exit without cause but not renewing: the customer ends it at the end of a term on that notice
+        i = bisect.bisect_right(tx.sentence_starts, nonrenewal.start) - 1
+        s, e = tx.sentences[i]
+        if re.search(r"\b(?:either|each)\s+party|\b(?:customer|you|client|subscriber|licensee|buyer)\b",
+                     tx.text[s:nonrenewal.start], re.I):
+            cands.append(cand(tx, nonrenewal.value, nonrenewal.value, nonrenewal.start, nonrenewal.end))
     shortest = lambda group: sorted(group, key=lambda c: (c.value, c.start))[0]  # noqa: E731
     return choose("termination_notice_days", cands, pick=shortest)
 
@@ -483,7 +491,7 @@ def extract(agreement: Agreement, topics: Mapping[str, Sequence] = None, playboo
         "initial_term": _initial_term(tx),
         "auto_renewal": auto,
         "renewal_period": period,
-        "termination_notice_days": _termination_notice(tx),
+        "termination_notice_days": None,
         "nonrenewal_notice_days": _nonrenewal_notice(tx),
         "liability_cap": _liability_cap(tx),
         "sla_uptime": _sla_uptime(tx),
@@ -492,4 +500,5 @@ def extract(agreement: Agreement, topics: Mapping[str, Sequence] = None, playboo
         "governing_law": _governing_law(tx),
         "forum": _forum(tx),
     }
+    terms["termination_notice_days"] = _termination_notice(tx, terms["nonrenewal_notice_days"])
     return {name: terms[name] for name in NAMES}

@@ -339,3 +339,19 @@ NOT_TERMS = [
 @pytest.mark.parametrize("name,want,text", NOT_TERMS)
 def test_wordings_that_are_not_the_term(tmp_path, book, name, want, text):
     assert extract(_write(tmp_path, text + "\n"), {}, book)[name].value is want
+
+
+def test_non_renewal_is_the_customers_exit_when_it_has_no_other(tmp_path, book):
+    ag = _write(tmp_path, (
+        "1. Term. The initial term is one (1) year. It renews automatically for successive one (1) year "
+        "terms unless either party gives notice of non-renewal at least forty-five (45) days before the end "
+        "of the current term.\n"))
+    terms = extract(ag, {}, book)
+    assert terms["nonrenewal_notice_days"].value == 45
+    assert terms["termination_notice_days"].value == 45
+    assert terms["termination_notice_days"].start == terms["nonrenewal_notice_days"].start
+    ag = _write(tmp_path, (
+        "1. Term. The initial term is one (1) year. It renews automatically for successive one (1) year "
+        "terms unless Provider gives notice of non-renewal at least forty-five (45) days before the end "
+        "of the current term.\n"), "b.txt")
+    assert extract(ag, {}, book)["termination_notice_days"].value is None
