@@ -39,15 +39,15 @@ NAMES = ("payment_due_days", "late_interest", "initial_term", "auto_renewal", "r
 
 def _payment_due(tx: _Text) -> KeyTerm:
     cands = []
-    for s, e, chunk in sentences(tx, r"\b(?:due|paid|payable|pay)\b|\b(?:charged|billed|debited)\b|\bpayment\s+terms?\b",
+    for s, e, chunk in sentences(tx, r"\b(?:due|paid|payable|pay|settle)\b|\b(?:charged|billed|debited)\b|\bpayment\s+terms?\b",
                                   avoid=r"\bdisputed|resolved|determin|deposit|service\s+credit|credit\s+(?:approval|"
                                         r"limit|check)|refund|withh[oe]ld|interest|\blate\b|past due|overdue|"
                                         r"terminat|cancel"):
         if not re.search(r"invoice|payment|fees|charges|amounts|bill", chunk, re.I):
             continue
-        m = re.search(r"(?:due|paid|payable|\bpay|remit)[^.;]{0,60}?(?:within\s+)?" + _DAYS +
+        m = re.search(r"(?:due|paid|payable|\bpay|remit|settle)[^.;]{0,60}?(?:within\s+)?" + _DAYS +
                       r"\s*(?:after|of|from|following|upon)\s+(?:the\s+)?(?:[\w-]+['’]s?\s+)?(?:date\s+of\s+)?"
-                      r"(?:receipt|the\s+invoice|invoice|billing|the\s+date)", chunk, re.I)
+                      r"(?:receipt|receiving|the\s+invoice|invoice|billing|the\s+date)", chunk, re.I)
         if m is None:
             m = re.search(r"\bnet\s+(?P<n>\d{1,3})\b", chunk, re.I)
         if m is None:  # "invoices must be paid within 20 days", no start named
@@ -144,7 +144,7 @@ def _defined_term_period(tx: _Text) -> List:
 
 _UNTIL_ENDED = (r"until\s+(?:terminated|ended|cancell?ed|(?:either|one|a|the\s+other)\s+party|"
                 r"(?:the\s+)?customer|you|we|it\s+is\s+(?:terminated|ended|cancell?ed))")
-_AUTO = re.compile(r"(?:automatically|auto[- ])\s*(?:be\s+)?(?:renew|extend)|(?:renew|extend)(?:s|ed)?\s+automatically|shall\s+renew|will\s+renew|"
+_AUTO = re.compile(r"(?:automatically|auto[- ])\s*(?:be\s+)?(?:renew|extend|continue\s+for)|(?:renew|extend)(?:s|ed)?\s+automatically|shall\s+renew|will\s+renew|"
                    r"(?:renews?|(?:be\s+)?renewed|(?:be\s+)?extended|extends?)\s+for\s+(?:(?:an?|one\s+or\s+more)\s+)?"
                    r"(?:successive|subsequent|additional|consecutive|further)\b|"
                    r"(?:then|thereafter)\s+(?:(?:it|this\s+agreement|the\s+agreement|the\s+service|each\s+service)\s+)?"
@@ -162,7 +162,7 @@ _OTHER_OBJECT = re.compile(r"\s+(?:its|their|his|her|such|any|all|the|each|these
 def _renewal(tx: _Text) -> Tuple[KeyTerm, KeyTerm]:
     auto, period = [], []
     for s, e, chunk in sentences(tx, r"renew|month[- ]to[- ]month|evergreen|extend(?:s|ed)?\s+(?:for|automatically)|"
-                                     r"automatically\s+(?:be\s+)?extend|"
+                                     r"automatically\s+(?:be\s+)?(?:extend|continue)|"
                                      r"continues?\s+(?:thereafter\s+)?until"):
         neg = _NO_AUTO.search(chunk)
         m = neg or _AUTO.search(chunk)
@@ -421,6 +421,13 @@ def _dispute_window(tx: _Text) -> KeyTerm:
 _STATE = r"(?:[A-Z][a-zA-Z.]+)(?:\s+(?:of\s+|and\s+)?[A-Z][a-zA-Z.]+){0,3}"
 
 
+_LAW_OF = {"english": "England", "irish": "Ireland", "scottish": "Scotland", "scots": "Scotland",
+           "german": "Germany", "french": "France", "dutch": "the Netherlands", "swiss": "Switzerland",
+           "italian": "Italy", "spanish": "Spain", "swedish": "Sweden", "danish": "Denmark", "polish": "Poland",
+           "canadian": "Canada", "australian": "Australia", "japanese": "Japan", "singaporean": "Singapore",
+           "austrian": "Austria", "belgian": "Belgium", "norwegian": "Norway", "finnish": "Finland"}
+
+
 def _governing_law(tx: _Text) -> KeyTerm:
     cands = []
     for s, e, chunk in sentences(tx, r"govern|construed|laws?\s+of"):
@@ -432,6 +439,12 @@ def _governing_law(tx: _Text) -> KeyTerm:
         if m is None:  # "governed by California law"
             m = re.search(r"(?:governed|construed)\s+(?:by|under|in\s+accordance\s+with)\s+(?:the\s+)?(?P<j>%s)\s+laws?\b"
                           % _STATE, chunk)
+            if m and re.search(r"(?:ish|ian|ese|ch|ss)$", m.group("j")):  # "Irish law": a people, not a place
+                place = _LAW_OF.get(m.group("j").lower())
+                if place:
+                    a = s + m.start("j")
+                    cands.append(cand(tx, place, place, a, a + len(m.group("j")), rank=1))
+                continue
         if not m:
             continue
         j = re.sub(r"\s+and\s+([A-Z][a-z]+)(?=[\s,.;]|$)(?!\s+[A-Z])", r" & \1", m.group("j"))  # England and Wales

@@ -308,6 +308,18 @@ WORDINGS = [
  ("sla_uptime", ["99.5%"], "1. Availability. The Supplier shall ensure the Service achieves an availability of at least 99.5% measured monthly."),
  ("service_credit_cap", "100% of monthly charges", "1. Credits. In no event will credits exceed one hundred percent (100%) of the monthly charges for the affected Service."),
  ("service_credit_cap", "20% of monthly charges", "1. Credits. The maximum service credit in any month is 20% of the monthly fees."),
+ ("payment_due_days", 30, "1. Invoicing. Amounts invoiced are due thirty (30) days after the invoice date."),
+ ("payment_due_days", 10, "1. Invoicing. The Customer shall settle each invoice within ten (10) days of receiving it."),
+ ("late_interest", "1% per month", "1. Late payment. Any amount not paid by the due date shall accrue a late fee of one percent (1%) per month until paid."),
+ ("late_interest", "8% per year above base rate", "1. Late payment. Interest on late payments shall accrue at 8% per annum above the Bank of England base rate from time to time."),
+ ("initial_term", "24 months", "1. Duration. This Agreement has a term of twenty-four (24) months."),
+ ("auto_renewal", True, "1. Duration. At the end of the Initial Term this Agreement will automatically continue for successive periods of twelve (12) months."),
+ ("renewal_period", "12 months", "1. Duration. At the end of the Initial Term this Agreement will automatically continue for successive periods of twelve (12) months."),
+ ("termination_notice_days", 30, "1. Cancellation. The Customer can terminate the Agreement by giving us 30 days' written notice."),
+ ("liability_cap", "$250,000", "1. Liability. The Provider's liability under this Agreement is capped at $250,000 in the aggregate."),
+ ("billing_dispute_window_days", 45, "1. Billing disputes. Disputes about an invoice must be raised within forty-five (45) days of the invoice date."),
+ ("forum", "courts of Ireland", "1. Jurisdiction. The courts of Ireland shall have exclusive jurisdiction over any dispute."),
+ ("governing_law", "Ireland", "1. Law. This Agreement and any dispute arising from it is governed by Irish law."),
 ]
 
 
