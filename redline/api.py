@@ -8,7 +8,6 @@ and accepts an optional `progress` (see `redline.progress`).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 import sys
 from collections import deque
@@ -105,6 +104,10 @@ def _analyze_one(path, playbook_path, provider, customer):
         return str(path), analyze_agreement(agreement, book, provider=provider, customer=customer), None
     except RedlineError as exc:
         return str(path), None, exc
+    except Exception as exc:  # noqa: BLE001 - one file's engine failure must not end a batch
+        return str(path), None, RedlineError(
+            f"could not be analysed ({type(exc).__name__}: {exc})", path=str(path),
+            hint="the other files were analysed; please report this file")
 
 
 _worker_books: dict = {}
@@ -122,8 +125,8 @@ def analyze_each(paths: Iterable, *, playbook: Optional[Playbook] = None, provid
     book = playbook or load_playbook()
     paths = [str(p) for p in paths]
     total = len(paths)
+    _worker_books[book.path] = book  # serial runs and forked workers use it without re-reading
     if jobs <= 1 or total <= 1:
-        _worker_books[book.path] = book
         for i, path in enumerate(paths):
             check(progress, i, total, Path(path).name)
             yield _analyze_one(path, book.path, provider, customer)
@@ -156,4 +159,4 @@ def replace_parties(analysis: Analysis, index: int, parties: Parties, playbook: 
     """Return `analysis` with agreement `index` re-reviewed under `parties`."""
     items = list(analysis.agreements)
     items[index] = with_parties(items[index], playbook, parties)
-    return replace(combine(items, playbook))
+    return combine(items, playbook)

@@ -103,7 +103,9 @@ def _expand_inputs(paths: Sequence[str], reporter: Reporter) -> List[Path]:
     """Return the agreement files named by `paths` (folders are searched recursively)."""
     from redline.errors import InputError
 
-    known = {".txt", ".md", ".docx", ".pdf"}
+    from redline.ingest import SUPPORTED
+
+    known = set(SUPPORTED)
     out: List[Path] = []
     for raw in paths:
         p = Path(raw)
@@ -212,8 +214,16 @@ def _write_json_per_agreement(args, reporter: Reporter, failures: _Failures) -> 
         raise OutputError("the output folder does not exist", path=str(folder),
                           hint="create it first or choose another folder")
     found = 0
+    written: set = set()
     for item in _iter_analyses(args, reporter, failures):
-        target = folder / (Path(item.path).stem + ".json")
+        # Two inputs with one stem (a/msa.txt, b/msa.docx) must not write one file twice.
+        stem = Path(item.path).stem
+        target = folder / f"{stem}.json"
+        n = 2
+        while target in written:
+            target = folder / f"{stem}.{n}.json"
+            n += 1
+        written.add(target)
         try:
             check_target(target, force=args.force, inputs=[item.path])
         except OutputError as exc:

@@ -134,3 +134,36 @@ def test_version(capsys):
     with pytest.raises(SystemExit):
         cli.build_parser().parse_args(["--version"])
     assert "redline" in capsys.readouterr().out
+
+
+def test_out_dir_gives_inputs_with_one_stem_their_own_files(capsys, tmp_path):
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "msa.txt").write_bytes(VELVETEL.read_bytes())
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    code, _, _ = run(capsys, "analyze", str(tmp_path / "a" / "msa.txt"), str(tmp_path / "b" / "msa.txt"),
+                     "--out-dir", str(out_dir))
+    assert code == 0
+    written = sorted(p.name for p in out_dir.iterdir())
+    assert written == ["msa.2.json", "msa.json"]
+    paths = {json.loads((out_dir / n).read_text())["agreements"][0]["path"] for n in written}
+    assert len(paths) == 2
+
+
+def test_an_engine_failure_on_one_file_does_not_end_the_batch(capsys, tmp_path, monkeypatch):
+    from redline import api
+
+    real = api.analyze_agreement
+
+    def flaky(agreement, *a, **k):
+        if agreement.path.endswith("bad.txt"):
+            raise ValueError("simulated engine bug")
+        return real(agreement, *a, **k)
+
+    monkeypatch.setattr(api, "analyze_agreement", flaky)
+    (tmp_path / "bad.txt").write_bytes(VELVETEL.read_bytes())
+    code, out, err = run(capsys, "analyze", str(tmp_path / "bad.txt"), str(VELVETEL), "--json")
+    assert code == 2
+    assert "bad.txt" in err and "simulated engine bug" in err and "Traceback" not in err
+    assert [a["path"] for a in json.loads(out)["agreements"]] == [str(VELVETEL)]
