@@ -41,15 +41,11 @@ _VERDICT_ORDER = {"acceptable": 0, "fallback": 1, "unacceptable": 2, "missing": 
 
 
 def playbook_rules(playbook) -> Tuple[Dict[str, str], tuple, tuple]:
-    """Return (positions, rules, requirements) of `playbook` (read from its file if not loaded)."""
+    """Return (positions, rules, requirements) of the loaded `playbook` (a topics-only playbook
+    has none: nothing to review)."""
     rules = tuple(getattr(playbook, "rules", ()) or ())
     required = tuple(r for r in (getattr(playbook, "required", ()) or ()) if isinstance(r, _rules.Requirement))
     positions = dict(getattr(playbook, "positions", {}) or {})
-    if not rules and not required and getattr(playbook, "path", ""):
-        try:
-            positions, rules, required = _rules.load_review_file(playbook.path)
-        except Exception:  # the loader reports playbook errors; nothing to review here
-            return positions, (), ()
     return positions, rules, required
 
 

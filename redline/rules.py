@@ -261,17 +261,3 @@ def load_review(node, path, required=None, topic_ids=None):
             seen[req.id] = "required"
             reqs.append(req)
     return positions, tuple(rules), tuple(reqs)
-
-
-def load_review_file(path):
-    """Return (positions, rules, requirements) read from the playbook file at `path`."""
-    import yaml
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
-    except OSError as exc:
-        raise PlaybookError(f"cannot read the playbook: {exc.strerror}", path=str(path)) from None
-    except yaml.YAMLError as exc:
-        raise PlaybookError(f"not valid YAML: {exc}", path=str(path)) from None
-    return load_review(data, path)

@@ -91,18 +91,17 @@ def _heading(agreement: Agreement, clause: Clause) -> str:
     return cand if caps == len(words) else ""
 
 
-_HEAD_CACHE: Dict[Tuple[int, str], Dict[str, Tuple[float, str]]] = {}
 
 
 def _heading_hits(idx: _Index, heading: str) -> Dict[str, Tuple[float, str]]:
     """Return {topic: (score 0..1, evidence)} from the heading (cached: headings repeat)."""
     h = _norm(heading)
-    key = (id(idx), h)
-    hit = _HEAD_CACHE.get(key)
+    cache = idx.__dict__.setdefault("_head_cache", {})  # per index: ids of freed ones get reused
+    hit = cache.get(h)
     if hit is None:
-        if len(_HEAD_CACHE) > 4096:
-            _HEAD_CACHE.clear()
-        hit = _HEAD_CACHE[key] = _heading_hits_uncached(idx, h)
+        if len(cache) > 4096:
+            cache.clear()
+        hit = cache[h] = _heading_hits_uncached(idx, h)
     return dict(hit)
 
 
