@@ -21,7 +21,7 @@ from redline.ui.analysing import analyse_many
 from redline.ui.decisions import Decision, DecisionStore, Key, decide
 from redline.ui.worker import Task, TaskProgress, run_task
 
-AGREEMENT_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+from redline.ingest import SUPPORTED as AGREEMENT_SUFFIXES  # noqa: E402 - one list, the reader's
 
 
 class LoadResult:

@@ -106,7 +106,8 @@ def export_memo(window, out: str, *, matter: str) -> Optional[Task]:
 
     def work(progress: TaskProgress):
         progress.step(0, 1, f"Writing {Path(out).name}")
-        return write_memo(analysis, out, matter=matter, fmt="docx", force=True)
+        return write_memo(analysis, out, matter=matter, fmt="docx", force=True,
+                          playbook=window.document.playbook)
 
     def done(result) -> None:
         path = result or out

@@ -26,7 +26,9 @@ from redline.ui.sessionactions import SessionActions, settings_dialog
 from redline.ui.sourceview import SourceView
 from redline.ui.worker import ProgressDialog, Task
 
-FILE_FILTER = "Agreements (*.txt *.md *.docx *.pdf);;All files (*)"
+from redline.ingest import SUPPORTED as _SUPPORTED  # noqa: E402
+
+FILE_FILTER = "Agreements (" + " ".join("*" + s for s in _SUPPORTED) + ");;All files (*)"
 TAB_MATRIX, TAB_COMPARE, TAB_SOURCE, TAB_TERMS = range(4)
 
 
