@@ -563,3 +563,20 @@ def test_an_engine_failure_on_one_file_spares_the_others(window, tmp_path, monke
     assert [i.path for i in window.document.items] == [str(good)]
     kind, title, text = errors(window)[-1]
     assert "broken.txt" in text and "ValueError" in text
+
+
+def test_a_broken_playbook_in_settings_is_reported_not_silently_replaced(qtbot, data_dir, tmp_path):
+    from redline.ui.mainwindow import MainWindow
+    from redline.ui.session import Settings
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: x\ntopics: [\n", encoding="utf-8")
+    settings = Settings()
+    settings.playbook = str(broken)
+    w = MainWindow(interactive=False, settings=settings)
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: any(t == "Playbook not loaded" for _k, t, _x in w.messages), timeout=3000)
+    text = next(x for _k, t, x in w.messages if t == "Playbook not loaded")
+    assert str(broken) in text
+    assert w.document.playbook_path == ""  # a saved review will not claim the broken file was used
+    w.close()

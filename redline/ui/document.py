@@ -52,6 +52,8 @@ class ReviewDocument(QObject):
     def __init__(self, parent: Optional[QObject] = None, *, playbook_path: Optional[str] = None) -> None:
         super().__init__(parent)
         self.playbook_path = playbook_path or ""
+        self.startup_error: Optional[Tuple[str, str]] = None
+        """An error met while constructing (no window is listening yet); the window shows it."""
         self.playbook = self._load_playbook(playbook_path)
         self.items: List[AgreementAnalysis] = []
         self.analysis: Analysis = api.combine([], self.playbook)
@@ -70,9 +72,12 @@ class ReviewDocument(QObject):
         try:
             return api.load_playbook(path or None)
         except RedlineError as exc:
-            self.failed.emit("Playbook not loaded",
-                             f"{exc}\n\nThe default playbook is used instead. Fix the file and "
-                             "choose it again in Settings.")
+            # Not emitted: nothing is connected yet during __init__. The path is dropped so a
+            # saved session does not carry the broken playbook as if it had been used.
+            self.startup_error = ("Playbook not loaded",
+                                  f"{exc}\n\nThe default playbook is used instead. Fix the file "
+                                  "and choose it again in Settings.")
+            self.playbook_path = ""
             return api.load_playbook(None)
 
     def set_playbook(self, path: Optional[str]) -> None:

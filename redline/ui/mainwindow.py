@@ -175,6 +175,9 @@ class MainWindow(SessionActions, QMainWindow):
         doc = self.document
         doc.analysisChanged.connect(self._refresh_all)
         doc.failed.connect(lambda title, text: self.show_message("error", title, text))
+        if doc.startup_error:
+            title, text = doc.startup_error
+            QTimer.singleShot(0, lambda: self.show_message("error", title, text))
         doc.taskStarted.connect(self.track_task)
         doc.busyChanged.connect(self._busy_changed)
         doc.modifiedChanged.connect(lambda _m: self._update_title())
