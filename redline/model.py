@@ -146,22 +146,22 @@ class Agreement:
 
     def clause(self, clause_id: str) -> Clause:
         """Return the clause with `clause_id` (KeyError if there is none)."""
-        index = _index_cache(self)
+        index = self.derived("clause_index", lambda: {c.id: i for i, c in enumerate(self.clauses)})
         return self.clauses[index[clause_id]]
 
+    def derived(self, name: str, build):
+        """Return a value derived from this (immutable) agreement, built once and kept on it.
 
-_INDEX: dict = {}
-
-
-def _index_cache(agreement: Agreement) -> Mapping[str, int]:
-    key = id(agreement)
-    hit = _INDEX.get(key)
-    if hit is None or hit[0] is not agreement:
-        if len(_INDEX) > 256:
-            _INDEX.clear()
-        hit = (agreement, {c.id: i for i, c in enumerate(agreement.clauses)})
-        _INDEX[key] = hit
-    return hit[1]
+        Kept in the instance's own __dict__, not in a module-level cache keyed by id(): it goes
+        when the agreement goes, and an id reused by a later object can never hit it.
+        """
+        cache = self.__dict__.get("_derived")
+        if cache is None:
+            cache = {}
+            object.__setattr__(self, "_derived", cache)
+        if name not in cache:
+            cache[name] = build()
+        return cache[name]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def subtract(span: Span, holes: Iterable[Span]) -> List[Span]:
 def furniture_in(agreement: Agreement, start: int, end: int) -> List[Span]:
     """Return the furniture spans that overlap `start:end`."""
     furn = agreement.furniture
-    starts = [f.start for f in furn]
+    starts = agreement.derived("furniture_starts", lambda: [f.start for f in furn])
     i = max(0, bisect.bisect_left(starts, start) - 1)
     out: List[Span] = []
     while i < len(furn) and furn[i].start < end:
