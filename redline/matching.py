@@ -367,11 +367,3 @@ def prefilter_near(m: Match) -> Tuple[str, ...]:
 
 _VERB = re.compile(r"\b(?:may|shall|will|must|can|agrees?|has|have|disclaims?|makes?|reserves?|"
                    r"assumes?|accepts?|waives?|is|are)\b", re.I)
-
-
-def present(match: Match, comp: Compiled, text: str) -> bool:
-    """Return True when any of `match`'s phrases or expressions occurs in `text` (windowed)."""
-    for s, e in windows(text):
-        if find(Rule("_", "_", "_", "low", match), comp, text, s, e, text):
-            return True
-    return False

@@ -129,7 +129,7 @@ def fill(template: str, parties: Parties) -> str:
             word = "you"
         else:
             word = "us" if _OBJECT.search(before) else "we"
-        if not before.strip() or re.search(r"[.!?:]\s*$", before) or re.search(r"\(\w\)\s*$", before) and False:
+        if not before.strip() or re.search(r"[.!?:]\s*$", before):
             word = word.capitalize()
         return word
 

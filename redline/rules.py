@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Dict, List, Mapping, Optional, Tuple
 
 from redline.errors import PlaybookError
-from redline.matching import (Compiled, find, present, prefilter, prefilter_near, quantity,  # noqa: F401
+from redline.matching import (Compiled, find, prefilter, prefilter_near, quantity,  # noqa: F401
                               windows)
 from redline.regex_safety import check_regex, literals  # noqa: F401
 from redline.ruleset import (ACTORS, APPLY, MAX_SENTENCE_SPAN, MAX_WINDOW, MAY, OPS,  # noqa: F401

@@ -84,7 +84,6 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
     title = _title.find(text, lines.spans(), furn, document.path)
 
     # a cover memo ahead of the paginated agreement
-    first_clause = nodes[0].cand.pos if nodes else n
     cover_end = None
     if starts and starts[0].head is None:
         part0_first = next((nd.cand.pos for nd in nodes if nd.part == 0), None)
@@ -99,7 +98,6 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
                 if chars - chrome >= 300:
                     cover_end = f.start
                 break
-    del first_clause
 
     # parts
     part_specs: List[Tuple[str, str, str, int]] = []  # id, title, kind, start
