@@ -15,6 +15,11 @@ from rapidfuzz import fuzz
 from redline.regex_safety import literals
 from redline.ruleset import MAX_WINDOW, MAY, PLACEHOLDERS, Hit, Match, Rule
 
+_SHARED: Dict[str, "re.Pattern[str]"] = {}
+"""Expressions that name no party, compiled once (the playbook's rules are a bounded set)."""
+_NAMES_PARTY = re.compile(r"\{(?:party|provider|customer)\}")
+
+
 class Compiled:
     """A rule set's expressions compiled for one agreement's party names (cached per names)."""
 
@@ -34,6 +39,12 @@ class Compiled:
     def pattern(self, source: str) -> "re.Pattern[str]":
         """Return `source` compiled (case-insensitive) with the party placeholders expanded."""
         hit = self._cache.get(source)
+        if hit is None and not _NAMES_PARTY.search(source):
+            # the same for every agreement: compiled once per process, not once per party names
+            hit = _SHARED.get(source)
+            if hit is None:
+                hit = _SHARED[source] = re.compile(source.replace("{may}", MAY), re.IGNORECASE)
+            self._cache[source] = hit
         if hit is None:
             expanded = source.replace("{may}", MAY)
             expanded = expanded.replace("{provider}", self._alt(self.provider))
@@ -256,14 +267,19 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
     `topical` expressions are tried too."""
     m = rule.match
     window = text[start:end]
+    low = window.lower()
     for u in m.unless:
-        if comp.pattern(u).search(window):
+        if _could(u, low) and comp.pattern(u).search(window):
             return []
     raw: List[Tuple[int, int, Optional[str], str]] = []
     for p in m.phrases:
+        if max(p.lower().split(), key=len) not in low:
+            continue
         for hit in comp.phrase(p).finditer(window):
             raw.append((hit.start(), hit.end(), None, "free"))
     for r in (m.regex + m.topical if in_topic else m.regex):
+        if not _could(r, low):
+            continue
         kind = "party" if "{party}" in r else ("fixed" if "{provider}" in r or "{customer}" in r else "free")
         pat = comp.pattern(r)
         pos = 0
@@ -281,7 +297,7 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
             # after a party-led match, look again from just after that party's name, so a later
             # party in the same window ("you agree that we will ...") gets its own chance
             pos = hit.start("actor") + 1 if actor else max(hit.end(), hit.start() + 1)
-    for hit in _near(m, comp, window):
+    for hit in _near(m, comp, window, low):
         raw.append(hit)
     for f in m.fuzzy:
         if len(window) < len(f) // 2:
@@ -320,7 +336,14 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
     return out
 
 
-def _near(m: Match, comp: Compiled, window: str) -> List[Tuple[int, int, Optional[str], str]]:
+def _could(source: str, low: str) -> bool:
+    """Return False when `source` cannot match the lower-cased window `low`: none of the words one
+    of which its every match contains is there (a substring test is far cheaper than a search)."""
+    words = literals(source)
+    return not words or any(w in low for w in words)
+
+
+def _near(m: Match, comp: Compiled, window: str, low: str) -> List[Tuple[int, int, Optional[str], str]]:
     """Return hits where one match of every `near` group lies within `m.within` characters."""
     if not m.near:
         return []
@@ -328,6 +351,8 @@ def _near(m: Match, comp: Compiled, window: str) -> List[Tuple[int, int, Optiona
     for group in m.near:
         spans = []
         for pattern in group:
+            if not _could(pattern, low):
+                continue
             for hit in comp.pattern(pattern).finditer(window):
                 if hit.end() > hit.start():
                     actor = hit.groupdict().get("actor")
