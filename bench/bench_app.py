@@ -43,6 +43,14 @@ if topic:
 app.processEvents()
 t_topic = time.perf_counter() - t1
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+import multiprocessing
+helper_kb = 0
+for child in multiprocessing.active_children():
+    try:
+        with open(f"/proc/{child.pid}/status") as fh:
+            helper_kb += next(int(l.split()[1]) for l in fh if l.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        pass
 ru = resource.getrusage(resource.RUSAGE_SELF)
 from redline import api
 t2 = time.perf_counter()
@@ -50,7 +58,8 @@ api.analyze(api.sample_paths())
 t_engine = time.perf_counter() - t2
 print(json.dumps({"engine": t_engine, "cpu": ru.ru_utime + ru.ru_stime, "ok": ok, "window": t_window, "loaded": t_loaded, "topic": t_topic,
                   "findings": findings, "topics": topics, "agreements": len(w.document.items),
-                  "peak_mb": peak_kb / 1024}))
+                  "peak_mb": peak_kb / 1024, "helpers_mb": helper_kb / 1024,
+                  "helpers": len(multiprocessing.active_children())}))
 w.autosaver.enabled = False
 w.close()
 """
@@ -81,7 +90,9 @@ def main() -> int:
     print(f"  CPU time of the process up to then     {med('cpu'):6.2f} s   (load on this machine: "
           f"{os.getloadavg()[0]:.1f})")
     print(f"  open a topic side by side              {med('topic') * 1000:6.0f} ms")
-    print(f"  peak memory (max RSS)                  {max(r['peak_mb'] for r in runs):6.0f} MB  target < 300 MB")
+    top = max(runs, key=lambda r: r["peak_mb"] + r["helpers_mb"])
+    print(f"  peak memory (max RSS)                  {top['peak_mb']:6.0f} MB  + {top['helpers_mb']:.0f} MB in "
+          f"{top['helpers']} helper process(es) = {top['peak_mb'] + top['helpers_mb']:.0f} MB  target < 300 MB")
     return 0 if all(r["ok"] for r in runs) else 1
 
 
