@@ -136,3 +136,98 @@ def test_killed_process_decisions_are_recovered(data_dir, qtbot):
     assert len(w.document.items) == len(SMALL)
     w.autosaver.enabled = False
     w.close()
+
+
+def _answer_next_question(qtbot, button):
+    """Click `button` on the next modal question box, once it is on screen."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    seen = []
+
+    def click():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.button(button).click()
+        else:
+            QTimer.singleShot(20, click)
+
+    QTimer.singleShot(20, click)
+    return seen
+
+
+def _autosave_of_a_dead_process(qtbot, decisions: int):
+    """Write an autosave file named for a process that has ended, holding `decisions` decisions."""
+    from test_ui import analysis_with_findings
+    from redline.ui.mainwindow import MainWindow
+    from redline.ui.session import autosave_dir
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait(30)
+    w = MainWindow(interactive=False)
+    qtbot.addWidget(w)
+    w.document._set_items(list(analysis_with_findings(SMALL).agreements))
+    for _ in range(decisions):
+        w.findings.step(1)
+        w.findings.accept_current()
+    autosave_dir().mkdir(parents=True, exist_ok=True)
+    path = autosave_dir() / f"autosave-{gone.pid}.redline"
+    assert w.save_session(str(path))
+    held = dict(w.document.decisions.items())
+    w.autosaver.enabled = False
+    w.document.undo.clear()
+    w.document.undo.setClean()
+    w.close()
+    return path, held
+
+
+def test_recovery_question_yes_recovers_and_no_discards(data_dir, qtbot):
+    """The question a user sees after a crash: Yes opens the unsaved review, No deletes it."""
+    from PySide6.QtWidgets import QMessageBox
+    from redline.ui.mainwindow import MainWindow
+    from redline.ui.session import recoverable
+
+    path, held = _autosave_of_a_dead_process(qtbot, 2)
+    assert recoverable() == [path]
+    w = MainWindow(interactive=False)
+    w.interactive = True  # as a user's window: the question is shown (the suite's windows never ask)
+    qtbot.addWidget(w)
+    seen = _answer_next_question(qtbot, QMessageBox.StandardButton.Yes)
+    assert w.offer_recovery() == str(path)
+    assert seen and "unsaved" in seen[0]
+    assert w.wait_idle(60000)
+    assert dict(w.document.decisions.items()) == held and len(held) == 2
+    assert w.document.is_modified() and not path.exists()
+    w.autosaver.enabled = False
+    w.interactive = False
+    w.close()
+
+    path, _ = _autosave_of_a_dead_process(qtbot, 1)
+    w = MainWindow(interactive=False)
+    w.interactive = True
+    qtbot.addWidget(w)
+    seen = _answer_next_question(qtbot, QMessageBox.StandardButton.No)
+    assert w.offer_recovery() is None
+    assert seen and not path.exists() and recoverable() == []
+    assert not w.document.items and not w.document.is_modified()
+    w.autosaver.enabled = False
+    w.close()
+
+
+def test_closing_with_unsaved_decisions_asks_first(loaded, qtbot):
+    """Cancel keeps the window and the decisions; Discard closes."""
+    from PySide6.QtWidgets import QMessageBox
+
+    loaded.interactive = True
+    loaded.findings.step(1)
+    loaded.findings.accept_current()
+    assert loaded.document.is_modified()
+    seen = _answer_next_question(qtbot, QMessageBox.StandardButton.Cancel)
+    assert not loaded.close()
+    assert seen and "Save" in seen[0]
+    assert loaded.isVisible() and loaded.document.is_modified()
+    seen = _answer_next_question(qtbot, QMessageBox.StandardButton.Discard)
+    assert loaded.close()
+    assert seen and not loaded.isVisible()
+    loaded.interactive = False
