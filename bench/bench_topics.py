@@ -196,14 +196,19 @@ def run(unseen: bool, verbose: bool) -> None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--unseen", action="store_true", help="score the agreements in tests/data/unseen")
+    ap.add_argument("--unseen-dir", type=Path, metavar="DIR",
+                    help="score the topic label files in DIR instead of tests/data/unseen (implies --unseen; "
+                         "each file's 'file:' is relative to DIR)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     ap.add_argument("--labels", type=Path, help="score the samples against the label files in DIR instead "
                     "(e.g. an earlier version of tests/data/labels, to tell label fixes from classifier gains)")
     args = ap.parse_args(argv)
+    global LABELS, UNSEEN
     if args.labels:
-        global LABELS
         LABELS = args.labels
-    run(args.unseen, args.verbose)
+    if args.unseen_dir:
+        UNSEEN = args.unseen_dir
+    run(args.unseen or bool(args.unseen_dir), args.verbose)
     return 0
 
 
