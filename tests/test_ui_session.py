@@ -231,3 +231,20 @@ def test_closing_with_unsaved_decisions_asks_first(loaded, qtbot):
     assert loaded.close()
     assert seen and not loaded.isVisible()
     loaded.interactive = False
+
+
+@pytest.mark.parametrize("body, words", [
+    ('{"format": "redline-session", "version": 1, "agreements": [{"path": "a.txt"', "cut short"),
+    ('{"format": "redline-session", "version": 1, "agreements": 7}', "agreements is not a list"),
+    ('{"format": "redline-session", "version": 1, "agreements": [], "decisions": [1, 2]}', "decisions"),
+    ('{"format": "redline-session", "version": "two"}', "version"),
+])
+def test_a_damaged_session_says_so_and_is_left_alone(window, tmp_path, body, words):
+    path = tmp_path / "matter.redline"
+    path.write_text(body, encoding="utf-8")
+    window.open_session(str(path))
+    assert window.wait_idle(60000)
+    errs = [m for m in window.messages if m[0] == "error"]
+    assert len(errs) == 1 and "damaged" in errs[0][2] and words in errs[0][2]
+    assert path.read_text(encoding="utf-8") == body
+    assert not window.document.items

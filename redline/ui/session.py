@@ -86,31 +86,66 @@ def read_session(path) -> SessionData:
     """Return the `SessionData` in the `.redline` file at `path` (InputError if it is not one)."""
     p = Path(path)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot read the session: {exc.strerror}", path=str(p),
                          hint="check the file and try again") from None
-    except ValueError:
+    except UnicodeDecodeError:
+        raise InputError("this is not a Redline session (not text)", path=str(p),
+                         hint="open a .redline file saved by Redline") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        if f'"{FORMAT}"' in text[:200]:
+            raise InputError(f"this Redline session is damaged: it is cut short or was edited by hand "
+                             f"(line {getattr(exc, 'lineno', '?')})", path=str(p),
+                             hint="the file was left as it is; open an earlier copy of it, or open the "
+                                  "agreements again and redo the decisions") from None
         raise InputError("this is not a Redline session (not valid JSON)", path=str(p),
                          hint="open a .redline file saved by Redline") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InputError("this is not a Redline session", path=str(p),
                          hint="open a .redline file saved by Redline")
-    if int(data.get("version", 0)) > VERSION:
+    try:
+        return _session_data(p, data)
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise InputError(f"this Redline session is damaged ({_what(exc)})", path=str(p),
+                         hint="the file was left as it is; open an earlier copy of it, or open the "
+                              "agreements again and redo the decisions") from None
+
+
+def _what(exc: BaseException) -> str:
+    """Return a short account of where a session's contents went wrong."""
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+
+
+def _session_data(p: Path, data: dict) -> SessionData:
+    version = data.get("version", 0)
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ValueError(f"its version is {version!r}, not a number")
+    if version > VERSION:
         raise InputError("this session was saved by a newer Redline", path=str(p),
                          hint="update Redline to open it")
+    agreements = data.get("agreements") or []
+    decisions = data.get("decisions") or {}
+    if not isinstance(agreements, list):
+        raise ValueError("its list of agreements is not a list")
+    if not isinstance(decisions, dict):
+        raise ValueError("its decisions are not a mapping")
     out = SessionData(reference=data.get("reference"), playbook=str(data.get("playbook") or ""),
                       saved=str(data.get("saved", "")))
     base = p.resolve().parent
-    for entry in data.get("agreements", []):
+    for entry in agreements:
         if not isinstance(entry, dict) or not entry.get("path"):
             continue
+        if not isinstance(entry["path"], str):
+            raise ValueError(f"an agreement's path is {entry['path']!r}, not text")
         entry = dict(entry)
         ap = Path(entry["path"])
         if not ap.is_absolute():
             entry["path"] = str((base / ap).resolve())
         out.agreements.append(entry)
-    for apath, per in (data.get("decisions") or {}).items():
+    for apath, per in decisions.items():
         if isinstance(per, dict):
             for fid, value in per.items():
                 d = Decision.from_json(value)
