@@ -1,7 +1,8 @@
 """Analysing several files for the app: reuse earlier analyses, and use a second core when there is one.
 
 `analyse_many` returns, for each path, the engine's `AgreementAnalysis` (or the `RedlineError` that
-file raised). An analysis made earlier from the same bytes, playbook and party names is reused.
+file raised). An analysis made earlier from the same file (same size and modification time, so the
+file is read once, by the engine), playbook and party names is reused.
 With two or more files still to do, they are shared by size between this thread and the helper
 processes (one by default on a machine with two cores or more; `REDLINE_PROCESSES=N` sets how
 many, 0 none; spawned, never forked, so Qt is not copied);
@@ -12,7 +13,6 @@ machine), everything runs here as before.
 from __future__ import annotations
 
 import atexit
-import hashlib
 import os
 import threading
 from collections import OrderedDict
@@ -34,15 +34,17 @@ _POOL_BROKEN = False
 _POOL_LOCK = threading.Lock()
 
 
-def _digest(path: str) -> Optional[str]:
+def _signature(path: str) -> Optional[tuple]:
+    """Return what tells this file's contents apart without reading it: size and modification time."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        st = os.stat(path)
     except OSError:
         return None  # the engine reports the unreadable file in its own words
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def _key(path: str, digest: Optional[str], book, provider, customer) -> tuple:
-    return (os.path.abspath(path), digest, id(book), provider, customer)
+def _key(path: str, signature: Optional[tuple], book, provider, customer) -> tuple:
+    return (os.path.abspath(path), signature, id(book), provider, customer)
 
 
 def _cached(key: tuple, book) -> Optional[AgreementAnalysis]:
@@ -57,8 +59,8 @@ def _cached(key: tuple, book) -> Optional[AgreementAnalysis]:
 
 
 def _remember(key: tuple, book, item: AgreementAnalysis) -> None:
-    if key[1] is None or item.agreement.document.sha256 not in ("", key[1]):
-        return
+    if key[1] is None or _signature(key[0]) != key[1]:
+        return  # unreadable, or changed while it was being read: keep nothing
     with _CACHE_LOCK:
         _CACHE[key] = (book, item)
         while len(_CACHE) > _CACHE_SIZE:
@@ -67,7 +69,7 @@ def _remember(key: tuple, book, item: AgreementAnalysis) -> None:
 
 def analyse_one(path: str, book, provider=None, customer=None, progress=None) -> AgreementAnalysis:
     """Return the analysis of one file (reused when the same bytes were analysed before)."""
-    key = _key(path, _digest(path), book, provider, customer)
+    key = _key(path, _signature(path), book, provider, customer)
     hit = _cached(key, book)
     if hit is not None:
         return hit
@@ -152,7 +154,7 @@ def analyse_many(paths: Sequence[str], book, parties: Dict[str, Tuple[str, str]]
     todo: List[Tuple[str, tuple]] = []
     for path in paths:
         prov, cust = parties.get(path, (None, None))
-        key = _key(path, _digest(path), book, prov, cust)
+        key = _key(path, _signature(path), book, prov, cust)
         hit = _cached(key, book)
         if hit is not None:
             results[path] = hit

@@ -154,21 +154,17 @@ def _session_data(p: Path, data: dict) -> SessionData:
     return out
 
 
-def changed_files(session: SessionData) -> Tuple[List[str], List[str]]:
-    """Return (missing paths, paths whose contents changed since the session was saved)."""
-    import hashlib
+def missing_files(session: SessionData) -> List[str]:
+    """Return the session's agreement paths that are no longer files."""
+    return [entry["path"] for entry in session.agreements if not Path(entry["path"]).is_file()]
 
-    missing, changed = [], []
-    for entry in session.agreements:
-        p = Path(entry["path"])
-        if not p.is_file():
-            missing.append(str(p))
-            continue
-        want = entry.get("sha256")
-        if want:
-            if hashlib.sha256(p.read_bytes()).hexdigest() != want:
-                changed.append(str(p))
-    return missing, changed
+
+def changed_files(session: SessionData, items) -> List[str]:
+    """Return the paths of loaded `items` whose contents differ from when the session was saved
+    (compared by the hash the engine took as it read each file: no file is read again)."""
+    saved = {entry["path"]: entry.get("sha256") for entry in session.agreements}
+    return [i.path for i in items
+            if saved.get(i.path) and i.agreement.document.sha256 and i.agreement.document.sha256 != saved[i.path]]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Optional
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLineEdit, QMessageBox, QPushButton)
 
-from redline.ui.session import SUFFIX, changed_files, read_session, recoverable, write_session
+from redline.ui.session import SUFFIX, changed_files, missing_files, read_session, recoverable, write_session
 
 SESSION_FILTER = f"Redline reviews (*{SUFFIX});;All files (*)"
 
@@ -64,18 +64,12 @@ class SessionActions:
 
             self.show_message("error", "The review could not be opened", _explain(exc))
             return None
-        missing, changed = changed_files(data)
+        missing = missing_files(data)
         if missing:
             self.show_message("warning", "Some agreements are missing",
                               "These files are no longer where the review left them:\n"
                               + "\n".join(f"• {p}" for p in missing)
                               + "\n\nMove them back, or add them again with Open agreements….")
-        if changed:
-            self.show_message("warning", "Some agreements changed",
-                              "These files changed since the review was saved:\n"
-                              + "\n".join(f"• {p}" for p in changed)
-                              + "\n\nDecisions were kept for the findings that are still there; "
-                              "check the others again.")
         doc = self.document
         doc.clear()
         if data.playbook and data.playbook != doc.playbook_path:
@@ -84,6 +78,13 @@ class SessionActions:
         present = [p for p in data.paths if p not in missing]
 
         def after() -> None:
+            changed = changed_files(data, doc.items)  # the engine hashed each file as it read it
+            if changed:
+                self.show_message("warning", "Some agreements changed",
+                                  "These files changed since the review was saved:\n"
+                                  + "\n".join(f"• {p}" for p in changed)
+                                  + "\n\nDecisions were kept for the findings that are still there; "
+                                  "check the others again.")
             # Every decision is kept, even one whose finding is not there now (the playbook or
             # the file may have changed): nothing the attorney decided is dropped silently.
             doc.set_decisions(dict(data.decisions))
