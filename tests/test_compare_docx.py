@@ -313,3 +313,68 @@ def test_tables_in_new_are_kept_and_tracked(tmp_path):
         assert len(out.tables) == 1
         cell_text = "".join(t.text or "" for t in out.tables[0]._tbl.iter(qn("w:delText")))
         assert "five" not in cell_text and ("four" in cell_text or "Credits" in cell_text)
+
+
+def _link_and_field_doc(path: Path, middle: str) -> None:
+    """Write three clauses; the second holds a hyperlink and a PAGE field around `middle`."""
+    d = docx.Document()
+    d.add_paragraph("1. Term. This agreement runs for three years from the effective date.")
+    p = d.add_paragraph()
+    p.add_run("2. Fees. ").bold = True
+    p.add_run(middle + " See ")
+    link = ooxml.OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), "rates")
+    r = ooxml.make_run("the rate card")
+    link.append(r)
+    p._p.append(link)
+    p.add_run(" on page ")
+    for kind, instr in (("begin", None), (None, " PAGE "), ("separate", None)):
+        run = ooxml.OxmlElement("w:r")
+        if kind:
+            fc = ooxml.OxmlElement("w:fldChar")
+            fc.set(qn("w:fldCharType"), kind)
+            run.append(fc)
+        else:
+            it = ooxml.OxmlElement("w:instrText")
+            it.text = instr
+            run.append(it)
+        p._p.append(run)
+    p.add_run("2")
+    end = ooxml.OxmlElement("w:r")
+    fc = ooxml.OxmlElement("w:fldChar")
+    fc.set(qn("w:fldCharType"), "end")
+    end.append(fc)
+    p._p.append(end)
+    p.add_run(" for details.")
+    d.add_paragraph("3. Notices. Notices are given in writing to the addresses above.")
+    d.save(str(path))
+
+
+def test_changed_paragraph_keeps_its_hyperlink_and_field(tmp_path):
+    """A changed NEW paragraph is marked up on its own runs: its hyperlink and field survive."""
+    old_d, new_d = tmp_path / "o.docx", tmp_path / "n.docx"
+    _link_and_field_doc(old_d, "The customer pays the fees within thirty days.")
+    _link_and_field_doc(new_d, "The customer pays the undisputed fees within sixty days.")
+    a, b = read_agreement(old_d), read_agreement(new_d)
+    c = compare(a, b)
+    doc, stats = write_comparison(c, a, b, author="Counsel")
+    assert stats["kept"]
+    data = _save(doc)
+    view = read_docx(data)
+    assert view.problems == []
+    assert "thirty" in view.rejected and "sixty" not in view.rejected
+    assert "undisputed fees within sixty days" in view.accepted
+    out = docx.Document(io.BytesIO(data))
+    body = out.paragraphs[1]._p
+    links = body.findall(qn("w:hyperlink"))
+    assert len(links) == 1 and links[0].get(qn("w:anchor")) == "rates"
+    assert "".join(t.text for t in links[0].iter(qn("w:t"))) == "the rate card"
+    assert [f.get(qn("w:fldCharType")) for f in body.iter(qn("w:fldChar"))] == ["begin", "separate", "end"]
+    assert "PAGE" in "".join(t.text for t in body.iter(qn("w:instrText")))
+    ins = "".join(t.text for w in body.iter(qn("w:ins")) for t in w.iter(qn("w:t")))
+    gone = "".join(t.text for w in body.iter(qn("w:del")) for t in w.iter(qn("w:delText")))
+    assert "undisputed" in ins and "sixty" in ins and "thirty" in gone
+    assert not list(body.iter(qn("w:delText"))) or all(
+        t.getparent().getparent().tag == qn("w:del") for t in body.iter(qn("w:delText")))
+    first = body.find(qn("w:r"))
+    assert first.find(qn("w:rPr")).find(qn("w:b")) is not None  # "2. Fees." still bold

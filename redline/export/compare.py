@@ -6,9 +6,10 @@ compared text is: furniture left out on both sides, paragraphs, clause starts).
 
 - When NEW is a .docx its own package is the output: styles, numbering, headers, section
   settings and every paragraph that did not change are kept as they are (tracked changes it
-  carried are accepted first). A changed paragraph keeps its paragraph properties and each
-  word keeps the formatting of the run it came from; its non-text content (fields, pictures,
-  hyperlinks) is written as plain text. Paragraphs of NEW's that are not compared (furniture)
+  carried are accepted first). A changed paragraph is marked up on its own runs, so its
+  formatting, fields, hyperlinks and pictures stay; only where its text and the compared text
+  differ in more than the changes (joined furniture) or words moved in from elsewhere is it
+  rebuilt from its words, each keeping the formatting of the run it came from. Paragraphs of NEW's that are not compared (furniture)
   stay untouched. Words only OLD had borrow the formatting of the NEW words beside them.
 - Otherwise (NEW is .txt, .md or .pdf) a new document holds one paragraph per compared paragraph.
 - Moved clauses are Word moves (w:moveFrom/w:moveTo inside one named range each); with
@@ -314,6 +315,31 @@ class _DocxLayout:
 
     _last_placed = None
 
+    def in_place(self, group: _Group):
+        """Return NEW's paragraph for `group` when its changes can be marked on its own runs.
+
+        That keeps everything the paragraph holds besides plain runs (fields, hyperlinks,
+        bookmarks, pictures): it needs the paragraph's text to be exactly the group's new text and
+        no moved words. None otherwise (the paragraph is then rebuilt from its words)."""
+        from redline.export import ooxml
+
+        mark = group.mark
+        if mark is None or mark.op not in (EQUAL, INSERT) or self._pristine(group):
+            return None
+        if any(s.op not in (EQUAL, INSERT, DELETE) for s in group.segments):
+            return None
+        if any(s.op != DELETE and s.new_unit != mark.new_unit for s in group.segments):
+            return None
+        p = self._p_of(mark.new_unit)
+        if "".join(s.text for s in group.segments if s.op != DELETE) != ooxml.paragraph_text(p):
+            return None
+        spans = self._runs(mark.new_unit)
+        if spans:
+            self.last_rpr = spans[-1][2]
+        self.touched.add(id(p))
+        self._last_placed = p
+        return p
+
     def _pristine(self, group: _Group) -> bool:
         mark = group.mark
         if mark.op != EQUAL:
@@ -398,7 +424,13 @@ class _Writer:
             if m is not None and m.op in _NEW_SIDE:
                 nxt = m.new_unit
         last_p = None
+        in_place = getattr(self.layout, "in_place", None)
         for k, group in enumerate(groups):
+            p = in_place(group) if in_place is not None else None
+            if p is not None:
+                self._mark_in_place(p, group)
+                last_p = p
+                continue
             p = self.layout.paragraph_for(group, next_new[k])
             if p is None:
                 continue  # an unchanged NEW paragraph, kept as it was
@@ -426,6 +458,18 @@ class _Writer:
                 p.addnext(q)
         self.layout.finish()
         del last_p
+
+    def _mark_in_place(self, p, group: _Group) -> None:
+        """Mark `group`'s changes on NEW's paragraph `p` itself: its own runs stay where they are."""
+        from redline.export import ooxml
+
+        tags = (ooxml.qn("w:ins"), ooxml.qn("w:del"))
+        before = list(p.iter(*tags))  # held, so lxml hands back the same proxies below
+        inverse = {EQUAL: 0, INSERT: -1, DELETE: 1}  # ops against NEW's text, turned round below
+        ooxml.apply_ops(self.tr, p, [(inverse[s.op], s.text) for s in group.segments if s.text])
+        ooxml.invert_changes([w for w in p.iter(*tags) if not any(w is b for b in before)])
+        if group.mark.op == INSERT:
+            self.marked.append(ooxml.mark_paragraph(self.tr, p, "ins").getparent().getparent().getparent())
 
     def _content(self, p, seg) -> None:
         from redline.export import ooxml

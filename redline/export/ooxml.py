@@ -348,6 +348,22 @@ def _to_deleted(r) -> None:
         t.tag = qn("w:delInstrText")
 
 
+def invert_changes(changes: Sequence) -> None:
+    """Turn each w:ins in `changes` into a w:del and each w:del into a w:ins, text tags with them.
+
+    `apply_ops` edits a paragraph whose text is the *old* one; to mark up a paragraph whose text
+    is the *new* one (keeping its runs, fields and hyperlinks), apply the inverse ops and invert
+    the marks it wrote."""
+    swap = {qn("w:t"): qn("w:delText"), qn("w:delText"): qn("w:t"),
+            qn("w:instrText"): qn("w:delInstrText"), qn("w:delInstrText"): qn("w:instrText")}
+    for w in changes:
+        if w.tag not in (qn("w:ins"), qn("w:del")):
+            continue
+        w.tag = qn("w:del") if w.tag == qn("w:ins") else qn("w:ins")
+        for el in w.iter(*swap):
+            el.tag = swap[el.tag]
+
+
 def _wrap(tr: Tracker, runs: List, tag: str) -> List:
     """Wrap `runs` (document order) in `tag` wrappers, one per group of adjacent siblings."""
     wrappers = []
