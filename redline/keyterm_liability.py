@@ -6,6 +6,7 @@ import re
 
 from redline.keyterm_text import TermText, cand, cap_value, choose, norm_cap, sentences
 from redline.model import KeyTerm
+from redline.spans import deepest_clause
 
 
 _CAP_PHRASE = re.compile(
@@ -31,7 +32,8 @@ def liability_cap(tx: TermText) -> KeyTerm:
         if not found:
             continue
         value, a, b = found
-        rank = 2 if "limitation" in tx.heading_words(tx.clause_at(s + a)) or \
-            "limitation_of_liability" in tx.topic_ids(tx.clause_at(s + a)) else 1
+        clause = deepest_clause(tx.agreement, s + a)
+        rank = 2 if "limitation" in tx.heading_words(clause) or \
+            "limitation_of_liability" in tx.topic_ids(clause) else 1
         cands.append(cand(tx, value, norm_cap(value), s + a, s + b, rank=rank))
     return choose("liability_cap", cands)

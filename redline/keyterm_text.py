@@ -2,7 +2,7 @@
 
 `parse_number("thirty (30)") -> 30.0`; `NUM`, `DAYS`, `PERIOD` and `PCT` match numbers, days,
 periods and rates as written, and `norm_rate`, `months_text`, `norm_cap`, `norm_credit` give their
-normal forms; `TermText` splits an agreement into sentences and maps offsets to clauses and parts
+normal forms; `TermText` splits an agreement into sentences and maps offsets to parts
 (`term_text` reuses the one built for the same agreement; `sentences` keeps its answers on it);
 `choose` picks a key term among candidates, an exhibit's value overriding the master agreement's
 (the other listed under `alternatives`).
@@ -15,6 +15,7 @@ import re
 from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from redline.model import Agreement, KeyTerm
+from redline.spans import deepest_clause
 
 # ---------------------------------------------------------------------------------------------
 # Numbers as written
@@ -180,7 +181,6 @@ class TermText:
         if pos < len(self.text):
             self.sentences.append((pos, len(self.text)))
         self.sentence_starts = [a for a, _ in self.sentences]
-        self._starts = [c.start for c in agreement.clauses]
         parts = sorted(agreement.parts, key=lambda p: p.start)
         self._parts = parts
         self._part_starts = [p.start for p in parts]
@@ -188,21 +188,6 @@ class TermText:
         lower = self.text.lower()
         self.lower = lower if len(lower) == len(self.text) else None  # same offsets, or not used
         self.hits: dict = {}
-
-    def clause_at(self, offset: int):
-        """Return the deepest clause whose span holds `offset`, or None."""
-        best = None
-        i = bisect.bisect_right(self._starts, offset) - 1
-        while i >= 0:
-            c = self.agreement.clauses[i]
-            if c.start <= offset < c.end and (best is None or c.level > best.level):
-                best = c
-                if not c.children:
-                    break
-            if best is not None and c.level <= 1:
-                break
-            i -= 1
-        return best
 
     def part_kind(self, offset: int) -> Tuple[int, str]:
         """Return (order, kind) of the part holding `offset`."""
@@ -258,7 +243,7 @@ EXHIBIT_KINDS = ("exhibit", "schedule", "attachment", "sow", "appendix")
 
 
 def cand(tx: TermText, value, normalized, start, end, rank=0) -> Cand:
-    clause = tx.clause_at(start)
+    clause = deepest_clause(tx.agreement, start)
     order, kind = tx.part_kind(start)
     return Cand(value, normalized, start, end, clause.id if clause else None, order, kind, rank)
 

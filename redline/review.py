@@ -29,7 +29,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from redline import rules as _rules
 from redline.model import Agreement, Finding, MarketEntry, Parties
-from redline.spans import clause_text, quote as _quote
+from redline.spans import clause_text, deepest_clause, quote as _quote
 
 WEIGHTS = {"high": 10, "medium": 5, "low": 2}
 RANK = {"high": 3, "medium": 2, "low": 1}
@@ -80,29 +80,6 @@ def blank_furniture(agreement: Agreement) -> str:
     return "".join(chars)
 
 
-class _ClauseIndex:
-    """Innermost clause holding an offset."""
-
-    def __init__(self, agreement: Agreement) -> None:
-        self.clauses = sorted(agreement.clauses, key=lambda c: (c.start, -c.end))
-        self.starts = [c.start for c in self.clauses]
-
-    def at(self, pos: int):
-        i = bisect.bisect_right(self.starts, pos) - 1
-        best = None
-        while i >= 0:
-            c = self.clauses[i]
-            if c.start <= pos < c.end and (best is None or c.level > best.level
-                                           or (c.level == best.level and c.start > best.start)):
-                best = c
-                if not c.children:
-                    break
-            if pos - c.start > 400000:
-                break
-            i -= 1
-        return best
-
-
 _WE = re.compile(r"\{(provider|customer)\}(['’]s)?")
 _OBJECT = re.compile(r"(?:\b(?:to|from|by|with|against|for|of|on|upon|and|or|than|notify|inform|pay|"
                      r"indemnify|defend|give|provide|owe)\s+)$", re.I)
@@ -141,11 +118,10 @@ def fill(template: str, parties: Parties) -> str:
 
 
 def _hits(agreement: Agreement, rules: Sequence[_rules.Rule], comp: _rules.Compiled,
-          text: str, spans: Sequence[Tuple[int, int]], topics=None,
-          clauses: Optional["_ClauseIndex"] = None) -> List[Tuple[_rules.Rule, _rules.Hit, Tuple[int, int]]]:
+          text: str, spans: Sequence[Tuple[int, int]], topics=None) -> List[Tuple[_rules.Rule, _rules.Hit, Tuple[int, int]]]:
     out: List[Tuple[_rules.Rule, _rules.Hit, Tuple[int, int]]] = []
     index = _KeywordIndex(text, spans)
-    scoped = _TopicWindows(agreement, topics, spans, clauses) if topics else None
+    scoped = _TopicWindows(agreement, topics, spans) if topics else None
     for rule in rules:
         candidates = index.candidates(_rules.prefilter(rule))
         topical: frozenset = frozenset()
@@ -185,10 +161,10 @@ def customer_paper(agreement: Agreement, parties: Parties) -> bool:
 class _TopicWindows:
     """The topics of the clause holding each window: its own and its ancestors' (headings)."""
 
-    def __init__(self, agreement: Agreement, topics, spans, clauses: Optional["_ClauseIndex"]) -> None:
+    def __init__(self, agreement: Agreement, topics, spans) -> None:
         self.topics = topics or {}
         self.spans = spans
-        self.clauses = clauses or _ClauseIndex(agreement)
+        self.agreement = agreement
         self.by_id = {c.id: c for c in agreement.clauses}
         self.cache: Dict[int, frozenset] = {}
         self.by_topic: Dict[str, frozenset] = {}
@@ -204,7 +180,7 @@ class _TopicWindows:
         hit = self.cache.get(i)
         if hit is None:
             found = set()
-            clause = self.clauses.at(self.spans[i][0])
+            clause = deepest_clause(self.agreement, self.spans[i][0])
             depth = 0
             while clause is not None and depth < 8:
                 found.update(getattr(h, "id", h) for h in (self.topics.get(clause.id) or ()))
@@ -257,15 +233,14 @@ def review(agreement, topics, parties, playbook):
     positions, rules, required = playbook_rules(playbook)
     comp = compiled_for(parties)
     text = blank_furniture(agreement)
-    index = _ClauseIndex(agreement)
     spans = list(_rules.windows(text))
     if customer_paper(agreement, parties):
         rules = tuple(r for r in rules if r.paper != "provider")
-    raw = _hits(agreement, rules, comp, text, spans, topics, index)
+    raw = _hits(agreement, rules, comp, text, spans, topics)
     findings: List[Finding] = []
     used_ids: Dict[str, int] = {}
     for rule, hit, window in sorted(raw, key=lambda rh: (rh[1].start, -RANK[rh[0].severity], rh[0].id)):
-        clause = index.at(hit.start)
+        clause = deepest_clause(agreement, hit.start)
         start, end, apply = hit.start, hit.end, rule.apply
         whole = False
         if rule.span == "sentence":
@@ -473,7 +448,7 @@ def _best_quote(analysis, topic_id: str, playbook=None) -> Tuple[Optional[str], 
     for s, e in _rules.windows(text):
         low = text[s:e].lower()
         if any(w in low for w in words):
-            c = _ClauseIndex(agreement).at(s)
+            c = deepest_clause(agreement, s)
             q = " ".join(_quote(agreement, s, e).split())
             return (c.id if c else None), q[:400] + ("…" if len(q) > 400 else "")
     return None, ""

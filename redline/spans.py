@@ -1,13 +1,16 @@
-"""Pure helpers over spans: a clause's own text, furniture left out, offsets kept.
+"""Pure helpers over spans: a clause's own text, furniture left out, offsets kept, and the clause
+that holds an offset.
 
 A clause's *own* text is its span minus its children's spans; its *text* (as quoted and
-exported) also leaves out any furniture lying inside it.
+exported) also leaves out any furniture lying inside it. `deepest_clause` answers "which clause
+holds this offset" for every stage (review, key terms, memo).
 """
 
 from __future__ import annotations
 
 import bisect
-from typing import Iterable, List, Sequence, Tuple
+import heapq
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 from redline.model import Agreement, Clause
 
@@ -79,3 +82,43 @@ def clause_text(agreement: Agreement, clause: Clause, *, own: bool = False) -> s
 def quote(agreement: Agreement, start: int, end: int) -> str:
     """Return the words at `start:end` as they should be quoted: furniture left out."""
     return join_pieces(agreement.text, clean_pieces(agreement, start, end)).strip()
+
+
+def deepest_clause(agreement: Agreement, offset: int) -> Optional[Clause]:
+    """Return the deepest clause whose span holds `offset`, or None when no clause does.
+
+    A span holds `start <= offset < end` (its children's spans and any furniture inside it
+    included: a page header inside 7.3 is in 7.3). So a clause's first character is its own, its
+    `end` is not, and an offset between two clauses, in a part's title or past the text is in
+    none. "Deepest" is the highest `level`; among clauses of one level holding the offset (the
+    segmenter never makes them; an agreement built by hand might), the last in document order.
+    Built once per agreement (`Agreement.derived`), then a bisect per call.
+    """
+    bounds, owners = agreement.derived("deepest_clause", lambda: _deepest_index(agreement.clauses))
+    i = bisect.bisect_right(bounds, offset) - 1
+    if i < 0 or owners[i] < 0:
+        return None
+    return agreement.clauses[owners[i]]
+
+
+def _deepest_index(clauses: Sequence[Clause]) -> Tuple[List[int], List[int]]:
+    """Return (bounds, owners): from bounds[i] to bounds[i + 1] the deepest clause is
+    clauses[owners[i]] (-1: none); one sweep over the clauses' starts and ends."""
+    order = sorted((i for i, c in enumerate(clauses) if c.start < c.end), key=lambda i: clauses[i].start)
+    cuts = sorted({p for i in order for p in (clauses[i].start, clauses[i].end)})
+    bounds: List[int] = []
+    owners: List[int] = []
+    active: List[Tuple[int, int, int]] = []  # (-level, -index, end): the deepest, then the latest, on top
+    k = 0
+    for cut in cuts:
+        while k < len(order) and clauses[order[k]].start <= cut:
+            c = clauses[order[k]]
+            heapq.heappush(active, (-c.level, -order[k], c.end))
+            k += 1
+        while active and active[0][2] <= cut:
+            heapq.heappop(active)
+        owner = -active[0][1] if active else -1
+        if not owners or owners[-1] != owner:
+            bounds.append(cut)
+            owners.append(owner)
+    return bounds, owners

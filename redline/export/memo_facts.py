@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from redline.model import AgreementAnalysis, Analysis, Cell, Clause, Finding, KeyTerm
+from redline.spans import deepest_clause
 
 SEVERITIES = ("high", "medium", "low")
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
@@ -197,13 +198,8 @@ def full_number(item: AgreementAnalysis, clause: Clause) -> str:
 
 
 def clause_at(item: AgreementAnalysis, offset: int) -> Optional[Clause]:
-    """Return the innermost clause whose span holds `offset`, or None."""
-    best: Optional[Clause] = None
-    for clause in item.agreement.clauses:
-        if clause.start <= offset < clause.end:
-            if best is None or clause.level >= best.level:
-                best = clause
-    return best
+    """Return the deepest clause whose span holds `offset`, or None (see `spans.deepest_clause`)."""
+    return deepest_clause(item.agreement, offset)
 
 
 def where(item: AgreementAnalysis, offset: Optional[int]) -> str:
