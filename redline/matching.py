@@ -34,7 +34,9 @@ class Compiled:
         if not aliases:
             return r"(?!x)x"
         parts = sorted({re.escape(a).replace(r"\ ", r"\s+") for a in aliases}, key=len, reverse=True)
-        return r"\b(?:" + "|".join(parts) + r")(?:['’]s)?\b"
+        # "the Supplier", "the Client": the article belongs to the name, so "by the Supplier" or
+        # "with the Client's consent" reads as "by Supplier" does
+        return r"\b(?:the\s+)?(?:" + "|".join(parts) + r")(?:['’]s)?\b"
 
     def pattern(self, source: str) -> "re.Pattern[str]":
         """Return `source` compiled (case-insensitive) with the party placeholders expanded."""
@@ -76,7 +78,7 @@ class Compiled:
 
     def role(self, words: str) -> Optional[str]:
         """Return "provider" or "customer" for a word naming a party, else None."""
-        w = re.sub(r"['’]s$", "", " ".join(words.split())).lower()
+        w = re.sub(r"^the\s+", "", re.sub(r"['’]s$", "", " ".join(words.split())), flags=re.I).lower()
         if any(w == a.lower() for a in self.provider):
             return "provider"
         if any(w == a.lower() for a in self.customer):

@@ -248,3 +248,76 @@ def test_table_rows_are_windows_of_their_own():
     rows = [text[s:e] for s, e in rules.windows(text)]
     assert any(r.startswith("| Late payment") for r in rows)
     assert not any("Net 30" in r and "2.5%" in r for r in rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Paraphrases: one-sided terms in drafting styles the rules were not tuned on, and near misses,
+# each run through the whole engine (reader, segmenter, parties, topics, review) in a small
+# agreement with a heading (tests/data/paraphrases.yaml).
+
+PARAPHRASES = yaml.safe_load((ROOT / "tests" / "data" / "paraphrases.yaml").read_text(encoding="utf-8"))
+_PAIRS = (("Supplier", "Client"), ("Carrier", "Purchaser"), ("Provider", "Customer"))
+
+
+def _pair(sentence):
+    """Return (provider, customer) as the sentence names them; None for we/you drafting."""
+    if re.search(r"\b(?:we|us|our|you|your)\b", sentence, re.I):
+        return None
+    for pair in _PAIRS:
+        if any(re.search(rf"\b{name}\b", sentence) for name in pair):
+            return pair
+    return _PAIRS[-1]
+
+
+def _wrap(heading, sentence):
+    pair = _pair(sentence)
+    if pair is None:
+        preamble = ('"We", "us" and "our" mean Acme Networks Limited. "You" and "your" mean the '
+                    "business named in the Order.")
+        title = "ACME NETWORKS - BUSINESS SERVICE TERMS"
+    else:
+        preamble = (f'This Agreement is made between Acme Networks, Inc. ("{pair[0]}") and Beta Holdings LLC '
+                    f'("{pair[1]}").')
+        title = "MASTER SERVICES AGREEMENT"
+    return pair, f"{title}\n\n{preamble}\n\n1. {heading}\n\n1.1 {sentence}\n"
+
+
+def _paraphrase_cases(kind):
+    return [pytest.param(rid, spec["heading"], s, id=f"{rid}-{kind}-{i}")
+            for rid, spec in PARAPHRASES.items() for i, s in enumerate(spec.get(kind) or [])]
+
+
+@pytest.fixture(scope="module")
+def default_book():
+    return load_playbook(DEFAULT)
+
+
+def _reviewed(book, heading, sentence, tmp_path):
+    from redline.api import analyze_agreement, read_agreement
+    pair, text = _wrap(heading, sentence)
+    path = tmp_path / "p.txt"
+    path.write_text(text, encoding="utf-8")
+    names = {} if pair is None else {"provider": pair[0], "customer": pair[1]}
+    analysis = analyze_agreement(read_agreement(path), book, **names)
+    at = analysis.agreement.text.index(sentence[:40])
+    found = [f for f in analysis.findings if f.start is not None and f.start < at + len(sentence) and at < f.end]
+    return analysis, found
+
+
+def test_paraphrase_file_names_real_rules(default_book):
+    ids = {r.id for r in default_book.rules}
+    assert set(PARAPHRASES) <= ids
+    assert all(spec.get("flag") and spec.get("heading") for spec in PARAPHRASES.values())
+
+
+@pytest.mark.parametrize("rid,heading,sentence", _paraphrase_cases("flag"))
+def test_paraphrase_is_flagged(default_book, tmp_path, rid, heading, sentence):
+    analysis, found = _reviewed(default_book, heading, sentence, tmp_path)
+    assert rid in {f.rule for f in found}, (sorted({f.rule for f in found}), analysis.parties.provider_aliases)
+
+
+@pytest.mark.parametrize("rid,heading,sentence", _paraphrase_cases("pass"))
+def test_near_miss_is_not_flagged(default_book, tmp_path, rid, heading, sentence):
+    topic = next(r.topic for r in default_book.rules if r.id == rid)
+    _, found = _reviewed(default_book, heading, sentence, tmp_path)
+    assert not [f.rule for f in found if f.topic == topic]
