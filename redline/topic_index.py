@@ -3,7 +3,8 @@
 `_index(playbook) -> _Index` (cached by the playbook's topics): every normalised name and
 synonym for heading matching (also ordered by length, since a fuzzy ratio of 85 needs lengths
 within about a third of each other), single- and multi-word synonyms, evidence phrases with
-their topics and weights, decisive ("!") and cross-reference-proof ("!!") phrases, and one
+their topics and weights, decisive ("!") and cross-reference-proof ("!!") phrases, blockers ("-": a wording that holds
+a phrase without being about its topic, matched and counted for nothing), and one
 trie-built regex (two when some phrases start with a quote) that finds them all in one scan.
 Used by `redline.topics`; no I/O.
 """
@@ -87,6 +88,15 @@ def _index(playbook) -> _Index:
                     single[n].append((t.id, s))
             words[t.id].update(w for w in re.findall(r"[a-z]{5,}", n) if w not in _GENERIC)
         for e in t.evidence:
+            if e.startswith("-"):
+                # a blocker: a wording that holds an evidence phrase without being about the
+                # topic ("to provide the services" states a purpose); matched first, it counts
+                # for nothing, so the shorter phrase inside it is not counted either
+                e = e[1:].strip()
+                n = _norm(e) if not re.search(r"[\"“”]", e) else e.lower()
+                if n:
+                    phrase_topics.setdefault(n, [])
+                continue
             if e.startswith("!"):
                 proof = e.startswith("!!")
                 e = e.lstrip("!").strip()
@@ -144,6 +154,8 @@ _NOT_ALONE = frozenset("changes general law access transfer scope numbers record
 
 def _weight(phrase: str) -> float:
     words = len(phrase.split())
+    if re.fullmatch(r"\d+\.\d+%?", phrase):
+        return 1.2  # an availability figure ("99.95") says as much as two words
     if words >= 3:
         return 1.6
     if words == 2:

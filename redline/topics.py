@@ -58,6 +58,8 @@ INHERIT_SUPPORT = 1.5
 FALLBACK_BESIDE = 1.0
 """Body weight the strongest topic of a headless clause needs to join topics it already has."""
 """Body weight a sub-clause with a subject of its own needs to inherit one of its parent's topics too."""
+FALLBACK_UNDER_HEADING = 1.4
+"""... and under a heading that names no topic but shares a word with the strongest one."""
 SENTENCE_MIN = 2.0
 """Weight of two or more evidence phrases in ONE sentence that addresses a topic on its own."""
 MAX_TOPICS = 12
@@ -66,6 +68,7 @@ HEAD_NOUN_FROM = 3
 
 _WORD_CHARS = "a-z0-9"
 _SPLIT = re.compile(r"\s*(?:;|,|:|/|&|\band\b|\bor\b|\bincluding\b)\s*")
+_JOINED = re.compile(r"\b(?:and|or)\b|[,&/;]")
 _SENTENCE_END = re.compile(r"[.;:!?](?=\s)|\n\s*\n")
 _XREF = re.compile(r"(?:Section|SECTION|Article|ARTICLE|Exhibit|EXHIBIT|Schedule|SCHEDULE|Appendix|"
                    r"Attachment|Paragraph)s?\s+[\dA-Z]")
@@ -78,6 +81,9 @@ def _heading(agreement: Agreement, clause: Clause) -> str:
     """Return the clause's heading, or a short title-like first sentence standing for one."""
     if clause.heading:
         return clause.heading
+    line = _line_heading(agreement, clause)
+    if line:
+        return line
     text = agreement.text[clause.body_start:min(clause.end, clause.body_start + 120)]
     m = re.match(r"\s*([A-Z][^.:;\n\[]{2,70}?)(?:[.:](?:\s|(?=\[)|$)|\n|$)", text)
     if not m:
@@ -91,6 +97,19 @@ def _heading(agreement: Agreement, clause: Clause) -> str:
     return cand if caps == len(words) else ""
 
 
+
+
+def _line_heading(agreement: Agreement, clause: Clause) -> str:
+    """Return a heading on a line of its own the segmenter left in the text, in sentence case or
+    asked as a question ("What we provide", "Can we change the price?"), or ""."""
+    if clause.heading:
+        return ""
+    text = agreement.text[clause.body_start:min(clause.end, clause.body_start + 90)]
+    line = re.match(r"[ \t]*([A-Z][^\n]{2,80}?)[ \t]*\n[ \t]*\n", text)
+    if line and (line.group(1).endswith("?") or (
+            len(line.group(1).split()) <= 8 and not re.search(r"[.;,:]$", line.group(1)))):
+        return line.group(1).rstrip("?").strip()
+    return ""
 
 
 def _heading_hits(idx: _Index, heading: str) -> Dict[str, Tuple[float, str]]:
@@ -110,6 +129,8 @@ def _heading_hits_uncached(idx: _Index, h: str) -> Dict[str, Tuple[float, str]]:
     if not h:
         return out
     segments = [h] + [s for s in _SPLIT.split(h) if s and s != h]
+    covered: set = set()
+    by_word: Dict[str, str] = {}
     for seg in segments:
         lens, ordered, where = idx.by_length
         lo = bisect.bisect_left(lens, int(len(seg) * 0.73))
@@ -124,6 +145,8 @@ def _heading_hits_uncached(idx: _Index, h: str) -> Dict[str, Tuple[float, str]]:
             tid, written = idx.choice_topics[i]
             if score / 100 > out.get(tid, (0, ""))[0]:
                 out[tid] = (score / 100, f"heading ~ '{written}' ({int(round(score))})")
+            if score >= 95 and len(choice.split()) >= 2 and not _JOINED.search(choice):
+                covered.update(choice.split())
         tokens = seg.split()
         if 1 < len(tokens) <= 3 or len(tokens) <= 6:
             # "temporary suspension", "standard sla", "service fees"; in a longer heading only
@@ -132,14 +155,23 @@ def _heading_hits_uncached(idx: _Index, h: str) -> Dict[str, Tuple[float, str]]:
                 for tid, written in idx.single.get(tok, ()):
                     if 0.88 > out.get(tid, (0, ""))[0]:
                         out[tid] = (0.88, f"heading word '{written}'")
+                        by_word[tid] = tok
     words = h.split()
     for n in range(2, min(6, len(words)) + 1):
         for i in range(len(words) - n + 1):
             if n < len(words) and all(w in _GENERIC or w in _FILLER for w in words[i:i + n]):
                 continue  # "the services" names the subject only as the whole heading
             for tid, written in idx.multiword.get(" ".join(words[i:i + n]), ()):
+                if not _JOINED.search(" ".join(words[i:i + n])):
+                    covered.update(words[i:i + n])
                 if 0.9 > out.get(tid, (0, ""))[0]:
                     out[tid] = (0.9, f"heading contains '{written}'")
+                    by_word.pop(tid, None)
+    for tid, tok in by_word.items():
+        # a word of a longer name of another topic: "Telephone Number Assignment" is about
+        # numbers, "Early Cancellation Liability" about exit charges, "Exit Support" about exit
+        if tid in out and out[tid][0] <= 0.88 and tok in covered:
+            del out[tid]
     for tid in list(out):
         if any(x and x in h for x in idx.exclude.get(tid, ())):
             del out[tid]
@@ -347,6 +379,8 @@ def _last_chars(text: str, pieces) -> str:
 def _names_a_service(heading: str) -> bool:
     """True for a short heading naming an offering: "Monitoring Services", "Velvetel Mobile Service"."""
     words = _norm(heading).split()
+    if words and words[0].endswith("ing"):
+        return False  # "Ending the service", "Using the service": an action, not an offering
     return 1 < len(words) <= 5 and words[-1] in ("service", "services", "offering", "offerings") \
         and not {"level", "levels", "credit", "credits", "terms", "term"} & set(words)
 
@@ -416,17 +450,23 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
                 continue  # a definitions list addresses nothing else, unless in decisive words
             need = BODY_MIN_RELATED if tid in related else BODY_MIN
             strong_one = distinct == 1 and n_words <= 50 and ev and len(ev[0].split("'")[1].split()) >= 3 \
-                and norm >= 1.4
+                and norm >= 1.4 and not any(o != tid and v[1] >= 2 and v[0] > norm for o, v in body.items())
+            # (one phrase in a short clause, unless another topic has more and stronger evidence
+            # there: "shall not use ... in any country subject to sanctions" is about sanctions)
             if (norm >= need and (distinct >= 2 or norm >= 2 * need)) or sent >= SENTENCE_MIN or strong_one:
                 scores[tid] = (min(0.84, 0.35 + max(norm, sent / 2) / 10), list(ev))
-        if not only and not list_item and not head and not heading and 8 <= n_words <= 150 \
+        if not only and not list_item and not head and 8 <= n_words <= 150 \
                 and body and clause.norm and (not clause.parent or (
                     ("." in clause.norm or clause.norm[-1].isdigit()) and not (clause.number or "").lstrip().startswith("("))):
             # a short numbered sub-clause without a heading ("3.2 If the Customer fails to pay
             # ...") is about its strongest evidence (besides anything decided above); lettered
             # list items are left to their parent
             tid, (norm, _, ev, _, _) = max(body.items(), key=lambda kv: (kv[1][0], -idx.order.get(kv[0], 0)))
-            if norm >= 0.7 and tid not in scores and (not scores or norm >= FALLBACK_BESIDE):
+            if norm >= 0.7 and tid not in scores and (not scores or norm >= FALLBACK_BESIDE) \
+                    and (not heading or heading == _line_heading(agreement, clause)
+                         or (tid in related and norm >= FALLBACK_UNDER_HEADING)):
+                # under a heading naming no topic, only a topic sharing one of its words
+                # ("Coverage Requirements" for insurance cover, "Customer Conduct" for use)
                 scores[tid] = (round(min(0.6, 0.3 + norm / 10), 3), list(ev))
                 fallback = True
         if clause.id in openers and "scope_of_services" not in scores and re.search(r"\b[Ss]ervices?\b", text[clause.body_start:clause.end]) \
