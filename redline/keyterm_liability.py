@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from redline.keyterm_text import TermText, cand, cap_value, choose, norm_cap, sentences
+from redline.keyterm_numbers import cap_value, norm_cap
+from redline.keyterm_text import TermText, cand, choose, sentences
 from redline.model import KeyTerm
 from redline.spans import deepest_clause
 

@@ -6,7 +6,8 @@ import bisect
 import re
 
 from redline.keyterm_periods import AUTO_RENEWAL
-from redline.keyterm_text import NUM, TermText, cand, choose, sentences, to_int
+from redline.keyterm_numbers import NUM, to_int
+from redline.keyterm_text import TermText, cand, choose, sentences
 from redline.model import KeyTerm
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from redline.keyterm_text import (ABOVE_BASE, DAYS, OF_UNPAID, PCT, TermText, cand, choose, norm_rate,
-                                  sentences, to_int)
+from redline.keyterm_numbers import ABOVE_BASE, DAYS, OF_UNPAID, PCT, norm_rate, to_int
+from redline.keyterm_text import TermText, cand, choose, sentences
 from redline.model import KeyTerm
 
 

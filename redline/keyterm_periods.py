@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from typing import List, Tuple
 
-from redline.keyterm_text import NUM, PERIOD, TermText, cand, choose, months_text, sentences
+from redline.keyterm_numbers import NUM, PERIOD, months_text
+from redline.keyterm_text import TermText, cand, choose, sentences
 from redline.model import KeyTerm
 
 

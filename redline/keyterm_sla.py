@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import List, Tuple
 
-from redline.keyterm_text import (EXHIBIT_KINDS, PCT, TermText, cand, cap_value, choose,
-                                  norm_credit, sentences, term)
+from redline.keyterm_numbers import PCT, cap_value, norm_credit
+from redline.keyterm_text import EXHIBIT_KINDS, TermText, cand, choose, sentences, term
 from redline.model import KeyTerm
 
 

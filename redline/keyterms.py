@@ -18,7 +18,8 @@ in the master agreement and in an exhibit, schedule or SOW, the exhibit's value 
 The readers live by job: `keyterm_payment` (payment due, late interest, dispute window),
 `keyterm_periods` (initial term, renewal), `keyterm_notice` (notice to terminate, not to renew),
 `keyterm_liability` (liability cap), `keyterm_sla` (uptime, service-credit cap) and `keyterm_law`
-(governing law, forum); `keyterm_text` holds what they share (numbers, sentences, choosing).
+(governing law, forum); they share `keyterm_numbers` (numbers, days, periods and rates as
+written) and `keyterm_text` (sentences, candidates, choosing).
 """
 
 from __future__ import annotations

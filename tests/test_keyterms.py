@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from redline.api import read_agreement
-from redline.keyterm_text import parse_number
+from redline.keyterm_numbers import parse_number
 from redline.keyterms import NAMES, extract
 from redline.playbook import load_playbook
 
