@@ -270,9 +270,6 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
     m = rule.match
     window = text[start:end]
     low = window.lower()
-    for u in m.unless:
-        if _could(u, low) and comp.pattern(u).search(window):
-            return []
     raw: List[Tuple[int, int, Optional[str], str]] = []
     for p in m.phrases:
         if max(p.lower().split(), key=len) not in low:
@@ -331,6 +328,10 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
                 s = q[1]
         s, e = _trim(window, s, e)
         out.append(Hit(start + s, start + e, who))
+    # the neutralising words are looked for only where the rule found something (most windows
+    # find nothing, and a rule may carry many `unless` expressions)
+    if out and any(_could(u, low) and comp.pattern(u).search(window) for u in m.unless):
+        return []
     if out and m.unless_anywhere and whole is not None:
         for u in m.unless_anywhere:
             if comp.anywhere(u, whole):
@@ -348,6 +349,10 @@ def _could(source: str, low: str) -> bool:
 def _near(m: Match, comp: Compiled, window: str, low: str) -> List[Tuple[int, int, Optional[str], str]]:
     """Return hits where one match of every `near` group lies within `m.within` characters."""
     if not m.near:
+        return []
+    # a group none of whose expressions can match (by their words) rules the window out before
+    # any group is searched
+    if any(all(literals(p) and not _could(p, low) for p in group) for group in m.near):
         return []
     found: List[List[Tuple[int, int, Optional[str]]]] = []
     for group in m.near:

@@ -21,14 +21,16 @@ MAX_WINDOW = 2000
 """The most text one regular expression ever sees at once (a clause-sized window)."""
 
 PLACEHOLDERS = ("{provider}", "{customer}", "{party}")
-MAY = (r"(?:(?:may|can)(?!not)\b(?!\s+not\b)|(?:is|are|shall\s+be|will\s+be)\s+entitled(?:\s+to)?|(?:has|have|shall\s+have|will\s+have)"
-       r"\s+the\s+right\s+to|(?:reserves?|retains?)\s+(?:as\s+)?the\s+right(?:\s+to)?)"
+MAY = (r"(?:(?:may|can)(?!not)\b(?!\s+not\b)|(?:is|are|shall\s+be|will\s+be)\s+(?:entitled(?:\s+to)?|free\s+to|at\s+liberty\s+to)"
+       r"|(?:has|have|shall\s+have|will\s+have)\s+the\s+(?:right|option)\s+to|(?:reserves?|retains?)\s+(?:as\s+)?the\s+right(?:\s+to)?)"
        r"(?:\s*(?:,\s*)?(?:and\s+)?(?:a(?:lso|t\s+any\s+time|t\s+its\s+(?:sole\s+|absolute\s+)?(?:option|discretion))"
-       r"|f(?:urther|rom\s+time\s+to\s+time)|i(?:mmediately|n\s+its\s+(?:sole\s+|absolute\s+)?"
-       r"(?:discretion|judgment))|w(?:ithout\s+(?:prior\s+)?notice|ithout\s+liability)|u(?:pon\s+notice)"
-       r"|o(?:n\s+notice))){0,3}\s*(?:,\s*)?(?:and\s+)?(?:to\s+)?")
-"""`{may}`: a permission ("may", "is entitled to", "reserves the right to") with up to three
-adverbials ("at any time", "in its sole discretion", "without notice", ...). A built-in expression:
+       r"|f(?:urther|rom\s+time\s+to\s+time|orthwith)|i(?:mmediately|n\s+its\s+(?:sole\s+|absolute\s+)?"
+       r"(?:discretion|judgment))|w(?:ith\s+immediate\s+effect|ithout\s+(?:prior\s+|any\s+)?(?:notice|liability)"
+       r"(?:\s+to\s+(?:the\s+)?[A-Za-z]+)?)|u(?:pon\s+(?:written\s+)?notice)|o(?:n\s+(?:written\s+)?notice)"
+       r"|e(?:lect\s+to)|c(?:hoose\s+to)|d(?:ecide\s+to))){0,3}\s*(?:,\s*)?(?:and\s+)?(?:to\s+)?")
+"""`{may}`: a permission ("may", "is entitled to", "is free to", "shall be at liberty to", "has the
+option to", "reserves the right to") with up to three adverbials ("at any time", "in its sole
+discretion", "forthwith", "without liability to the Client", "elect to", ...). A built-in expression:
 each repetition starts with a different letter, so it cannot backtrack without bound; the
 load-time check therefore sees it as a plain word."""
 

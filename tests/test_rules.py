@@ -292,16 +292,27 @@ def default_book():
     return load_playbook(DEFAULT)
 
 
+class _Reviewed:
+    def __init__(self, agreement, parties, topics, findings):
+        self.agreement, self.parties, self.topics, self.findings = agreement, parties, topics, findings
+
+
 def _reviewed(book, heading, sentence, tmp_path):
-    from redline.api import analyze_agreement, read_agreement
+    """Return the reviewed wrapper agreement and the findings that overlap `sentence` (the stages
+    api.analyze_agreement runs for the review: reader, segmenter, parties, topics, review)."""
+    from redline import parties as _parties, review as _review, segment as _segment, topics as _topics
+    from redline.ingest import read_document
     pair, text = _wrap(heading, sentence)
     path = tmp_path / "p.txt"
     path.write_text(text, encoding="utf-8")
     names = {} if pair is None else {"provider": pair[0], "customer": pair[1]}
-    analysis = analyze_agreement(read_agreement(path), book, **names)
-    at = analysis.agreement.text.index(sentence[:40])
-    found = [f for f in analysis.findings if f.start is not None and f.start < at + len(sentence) and at < f.end]
-    return analysis, found
+    agreement = _segment.segment(read_document(path))
+    who = _parties.detect(agreement, **names)
+    topics = _topics.classify(agreement, book)
+    findings, _, _ = _review.review(agreement, topics, who, book)
+    at = agreement.text.index(sentence[:40])
+    found = [f for f in findings if f.start is not None and f.start < at + len(sentence) and at < f.end]
+    return _Reviewed(agreement, who, topics, findings), found
 
 
 def test_paraphrase_file_names_real_rules(default_book):
