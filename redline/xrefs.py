@@ -62,6 +62,11 @@ def _split(number: str) -> Tuple[str, List[str]]:
     return base, subs
 
 
+def _unpadded(number: str) -> str:
+    """Return `number` without zero padding in its parts: "4.01" -> "4.1" (drafts write either)."""
+    return ".".join(p.lstrip("0") or "0" if p.isdigit() else p for p in number.split("."))
+
+
 def _roman(value: str) -> Optional[int]:
     vals = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
     total, prev = 0, 0
@@ -83,7 +88,7 @@ class _Tree:
         self.numbered_parts = set()
         for c in agreement.clauses:
             if c.norm:
-                self.by_norm.setdefault((c.part, c.norm.lower().rstrip(".")), []).append(c)
+                self.by_norm.setdefault((c.part, _unpadded(c.norm.lower().rstrip("."))), []).append(c)
                 self.numbered_parts.add(c.part)
         self.parts = sorted(agreement.parts, key=lambda p: p.start)
         self.part_starts = [p.start for p in self.parts]
@@ -102,7 +107,7 @@ class _Tree:
 
     def find(self, part: str, kind: str, number: str) -> Optional[Clause]:
         base, subs = _split(number)
-        keys = [base.lower()]
+        keys = [_unpadded(base.lower())]
         if kind == "article" and _roman(base) and not base.isdigit():
             keys.append(str(_roman(base)))
         node = None

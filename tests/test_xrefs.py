@@ -52,3 +52,17 @@ def test_synthetic_tree(tmp_path):
     assert not refs["Section 2(b)"].dangling
     for x in refs.values():
         assert ag.text[x.start:x.end] == x.text
+
+
+def test_zero_padded_section_numbers_resolve(tmp_path):
+    """"Section 4.01" drafting: references written the same way find their clause; 4.10 stays 4.10."""
+    body = "".join(f"Section 4.{k:02d} Item {k}. The client does thing number {k} on time.\n\n" for k in range(1, 11))
+    p = tmp_path / "padded.txt"
+    p.write_text("SERVICES AGREEMENT\n\nARTICLE IV ACCEPTANCE\n\n" + body
+                 + "ARTICLE V OTHER\n\nSection 5.01 Rework. Rework follows the period in Section 4.01.\n\n"
+                 "Section 5.02 More. See Section 4.10 for the last step.\n\n"
+                 "Section 5.03 Gone. See Section 4.11 for nothing.\n", encoding="utf-8")
+    refs = {x.text: x for x in find(read_agreement(p))}
+    assert refs["Section 4.01"].target.endswith("/4.1") and not refs["Section 4.01"].dangling
+    assert refs["Section 4.10"].target.endswith("/4.10")
+    assert refs["Section 4.11"].dangling
