@@ -312,9 +312,13 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
         if m.actor and m.actor != "either":
             if kind == "party" and actor != m.actor:
                 continue
-            if kind == "free":
-                verb = _VERB.search(window, s, e)
-                who = comp.subject(window, verb.start() if verb else s)
+            if kind != "party":
+                # a passive verb's agent ("may be suspended ... by Customer") is whose act it is;
+                # failing that, the party standing as the subject before the words
+                who = _agent(comp, window, s, e)
+                if who is None and kind == "free":
+                    verb = _VERB.search(window, s, e)
+                    who = comp.subject(window, verb.start() if verb else s)
                 if who is not None and who != m.actor:
                     continue
         if m.numeric is not None:
@@ -337,6 +341,22 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
             if comp.anywhere(u, whole):
                 return []
     return out
+
+
+_PASSIVE = re.compile(r"\b(?:be|been|being|is|are)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn)\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:if|when|unless|where|because|until|and|or|after|before|which|that|who)\b", re.I)
+
+
+def _agent(comp: Compiled, window: str, s: int, e: int) -> Optional[str]:
+    """Return the role of the party a passive verb in `window[s:e]` names as its agent ("may be
+    suspended at any time by the Supplier"), or None when the words name none."""
+    verb = _PASSIVE.search(window, s, e)
+    if verb is None:
+        return None
+    by = comp.pattern(r"\bby\s+{party}").search(window, verb.end(), min(len(window), max(e, verb.end()) + 60))
+    if by is None or _CLAUSE_BREAK.search(window, verb.end(), by.start()):
+        return None
+    return comp.role(by.group("actor"))
 
 
 def _could(source: str, low: str) -> bool:

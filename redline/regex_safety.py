@@ -98,6 +98,8 @@ def _risky(items, inside: bool) -> Optional[str]:
 
 def check_regex(pattern: str) -> Optional[str]:
     """Return why `pattern` is refused (does not compile, could backtrack without bound), or None."""
+    if pattern.count("{party}") > 1:
+        return "{party} used twice (it captures whose right it is, so it may appear once; use {provider} or {customer})"
     probe = _expand_for_check(pattern)
     try:
         re.compile(probe)

@@ -97,6 +97,24 @@ def test_unbounded_backtracking_is_refused(pattern):
         parse_playbook(_book(regex=pattern), "mine.yaml")
 
 
+def test_party_placeholder_twice_is_refused():
+    # {party} captures whose right it is: twice in one expression would not compile per agreement
+    assert "twice" in rules.check_regex(r"(?:{party}\s+liability|liability\s+of\s+{party})")
+    with pytest.raises(PlaybookError, match="refused"):
+        parse_playbook(_book(regex=r"(?:{party}\\s+liability|liability\\s+of\\s+{party})"), "mine.yaml")
+    assert rules.check_regex(r"(?:{provider}\s+liability|liability\s+of\s+{provider})") is None
+
+
+def test_passive_agent_decides_whose_act_it_is():
+    rule = _rule([r"(?:services?|access)\s+may\s+be\s+suspended\s+(?:by\s+{provider}|at\s+any\s+time)"],
+                 actor="provider")
+    assert _hits(rule, "Access may be suspended at any time by Vendor.")
+    assert _hits(rule, "Access may be suspended at any time.")
+    assert not _hits(rule, "Access may be suspended at any time by Customer's administrator.")
+    # a later "by" in another clause of the sentence is not the agent
+    assert _hits(rule, "Access may be suspended at any time if the fees are not paid by Customer.")
+
+
 @pytest.mark.parametrize("pattern", [r"{provider}\s+may\s+(?:change|modify)", r"[\w\s,]{0,40}?due",
                                      r"(?:cat|dog)+", r"\d+(?:\.\d+)?\s*%", r"(?:a\s+)?deposit"])
 def test_safe_patterns_are_accepted(pattern):
