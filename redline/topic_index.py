@@ -45,6 +45,8 @@ class _Index:
     """Decisive phrases written "!!": a cross-reference in their sentence is their object, not a passing mention."""
     """Evidence phrases written with "!": one operative use addresses the topic."""
     order: Mapping[str, int]
+    variant_of: Mapping[str, str]
+    """Another spelling of a phrase (British/American, hyphenated or not) -> the phrase as written."""
 
 
 _CACHE: Dict[tuple, _Index] = {}
@@ -109,11 +111,13 @@ def _index(playbook) -> _Index:
                 if t.id not in phrase_topics[n]:
                     phrase_topics[n].append(t.id)
     weights = {p: _weight(p) for p in phrase_topics}
+    variants = {v: p for p in phrase_topics for v in _spellings(p) if v not in phrase_topics}
     idx = _Index(
         choices=tuple(choices), choice_topics=tuple(owners), by_length=_by_length(choices), multiword={k: tuple(v) for k, v in multi.items()},
         single={k: tuple(v) for k, v in single.items()},
         exact=_group(choices, owners),
-        evidence_re=_trie_regex(phrase_topics) if phrase_topics else None,
+        evidence_re=_trie_regex(list(phrase_topics) + list(variants)) if phrase_topics else None,
+        variant_of=variants,
         phrase_topics={k: tuple(v) for k, v in phrase_topics.items()}, phrase_weight=weights,
         exclude={t.id: tuple(_norm(x) for x in getattr(t, "exclude", ()) if _norm(x)) for t in playbook.topics},
         topic_words={k: frozenset(v) for k, v in words.items()},
@@ -150,6 +154,49 @@ _FILLER = frozenset("the a an of to for and or in on by with this these your our
 _NOT_ALONE = frozenset("changes general law access transfer scope numbers records communications "
                        "software license waiver waivers compliance commitment notice breach".split())
 """Single-word synonyms that name the topic only as a whole heading, not as one of its words."""
+
+
+_SPELLINGS = tuple(tuple(pair.split("/")) for pair in (
+    "centre/center centres/centers licence/license licences/licenses organisation/organization "
+    "organisations/organizations authorised/authorized unauthorised/unauthorized authorise/authorize "
+    "authorisation/authorization labour/labor defence/defense cancelled/canceled cancelling/canceling "
+    "cancellation/cancelation judgement/judgment programme/program fulfil/fulfill favour/favor "
+    "behaviour/behavior endeavour/endeavor endeavours/endeavors recognised/recognized utilise/utilize "
+    "minimise/minimize analyse/analyze catalogue/catalog dialling/dialing instalment/installment "
+    "instalments/installments enrol/enroll trademark/trade-mark trademarks/trade-marks "
+    "email/e-mail website/web-site offence/offense practise/practice speciality/specialty "
+    "tonne/ton storey/story kerb/curb aluminium/aluminum colour/color harmonised/harmonized "
+    "prioritise/prioritize customise/customize finalise/finalize characterise/characterize "
+    "apologise/apologize summarise/summarize categorise/categorize penalise/penalize").split())
+_SPELL = {a: b for a, b in _SPELLINGS} | {b: a for a, b in _SPELLINGS}
+_PREFIXED = re.compile(r"^(sub|non|co|multi|inter|pre|post)([a-z]{4,})$")
+
+
+def _spellings(phrase: str) -> List[str]:
+    """Return the phrase's other spellings: British/American, with or without a hyphen
+    ("sub-contract" / "subcontract" / "sub contract", "trade-mark" / "trademark" / "trade mark")."""
+    words = phrase.split()
+    if not all(re.fullmatch(r"[a-z][a-z-]*", w) for w in words):
+        return []
+    options = []
+    for w in words:
+        alt = {w}
+        for x in list(alt):
+            if x in _SPELL:
+                alt.add(_SPELL[x])
+        for x in list(alt):
+            if "-" in x:
+                alt.update({x.replace("-", ""), x.replace("-", " ")})
+            m = _PREFIXED.match(x)
+            if m:
+                alt.add(f"{m.group(1)}-{m.group(2)}")
+        options.append(sorted(alt))
+    out = [""]
+    for alt in options:
+        out = [f"{o} {a}".strip() for o in out for a in alt]
+        if len(out) > 16:
+            return []
+    return [o for o in out if o != phrase]
 
 
 def _weight(phrase: str) -> float:

@@ -5,8 +5,9 @@ playbook topic has a display name, `synonyms` (heading words) and `evidence` (bo
 optionally `exclude` (words that argue against it) and `exclusive` (a clause headed so, e.g. a
 definitions list, addresses nothing else). The signals, all explainable:
 
-- heading: the clause's heading (or a short title-like first sentence, or Title-Case words run
-  into the first sentence: "Charges The Service is ..."), split at ";", ",", "and", "&", "/", is
+- heading: the clause's heading (or a short title-like first sentence, a line of its own in
+  sentence case or asked as a question: "What we provide", "Can we change the price?", or
+  Title-Case words run into the first sentence: "Charges The Service is ..."), split at ";", ",", "and", "&", "/", is
   compared with every name and synonym (rapidfuzz ratio, words aligned so that "rate protection"
   is not "data protection"); 85 or more, a multi-word synonym inside the heading, or a synonym as
   one of a short heading's words (or a long heading's last word) is a hit:
@@ -17,12 +18,17 @@ definitions list, addresses nothing else). The signals, all explainable:
   longer phrases weighing more, repeats with diminishing weight, the sum normalised by the
   clause's length; or two phrases of a topic in one sentence; or one decisive phrase (written
   "!phrase" in the playbook). A phrase in the same sentence as a cross-reference ("... as set out
-  in Section 4.4") counts a quarter and never alone: "body: 'consequential damages' x2".
+  in Section 4.4") counts a quarter and never alone: "body: 'consequential damages' x2". Phrases
+  match in British or American spelling and with or without a hyphen ("sub-contract"); a
+  heading that is really a sentence ("1. Irish law governs this Agreement.") is read as text.
+- list: a lead-in without a heading or subject of its own ("The Client shall not: (a) ...
+  (b) ...") takes, weakly, the topics its items' evidence names together: "list body: ...".
 - parent: a sub-clause with no heading of its own inherits its parent's topics, weakly (and
   only where its text supports them if it has a heading or a subject of its own): "parent 7.2
   'Termination'". An item of a list that completes its parent's sentence ("... may suspend if:
   6.1.1 ...; or") adds only topics named in decisive words.
-- structure: a numbered clause without a heading is about its strongest evidence; the opening
+- structure: a numbered clause without a heading (or under a line or sentence naming no
+  topic, or a heading sharing a word with the topic) is about its strongest evidence; the opening
   clause of a service exhibit, schedule or SOW ("General", "Applicability", no heading) that
   names a service is its scope statement: "opening clause of exhibit-...".
 - exclusions: a topic whose `exclude` words are in the heading is taken neither from the heading
@@ -60,6 +66,8 @@ FALLBACK_BESIDE = 1.0
 """Body weight a sub-clause with a subject of its own needs to inherit one of its parent's topics too."""
 FALLBACK_UNDER_HEADING = 1.4
 """... and under a heading that names no topic but shares a word with the strongest one."""
+LIST_SCORE = 0.38
+"""Score of a topic a lead-in takes from its list's items: below what sub-clauses inherit."""
 SENTENCE_MIN = 2.0
 """Weight of two or more evidence phrases in ONE sentence that addresses a topic on its own."""
 MAX_TOPICS = 12
@@ -138,7 +146,7 @@ def _heading_hits_uncached(idx: _Index, h: str) -> Dict[str, Tuple[float, str]]:
         for choice, score, k in process.extract(seg, ordered[lo:hi], scorer=fuzz.ratio,
                                                 score_cutoff=HEADING_CUTOFF, limit=6):
             i = where[lo + k]
-            if min(len(seg), len(choice)) <= 9 and score < 95:
+            if min(len(seg), len(choice)) <= 9 and score < 95 and not _plural_pair(seg, choice):
                 continue  # "general" is not "generally"
             if score < 100 and not _tokens_align(choice, seg):
                 continue  # "rate protection" is not "data protection"
@@ -178,6 +186,12 @@ def _heading_hits_uncached(idx: _Index, h: str) -> Dict[str, Tuple[float, str]]:
     return out
 
 
+def _plural_pair(a: str, b: str) -> bool:
+    """True when one is the other with a plural ending ("conflict", "conflicts")."""
+    short, long_ = sorted((a, b), key=len)
+    return long_ in (short + "s", short + "es")
+
+
 def _tokens_align(choice: str, seg: str) -> bool:
     """True when every word of `choice` has a close word in `seg` ("limitations" ~ "limitation")."""
     words = seg.split()
@@ -210,8 +224,10 @@ class _Hits:
         found = [m for p in pats for m in p.finditer(low)]
         if len(pats) > 1:
             found.sort(key=lambda m: m.start())
+        variant_of = idx.variant_of
         for m in found:
             s, e = m.start(), m.end()
+            phrase = variant_of.get(m.group(1), m.group(1))
             lo = max(0, s - 300)
             sid = max(text.rfind(". ", lo, s), text.rfind("; ", lo, s), text.rfind("\n\n", lo, s),
                       text.rfind(": ", lo, s))
@@ -219,7 +235,7 @@ class _Hits:
             in_xref = False
             # a phrase written "!!" is operative whatever it points at ("incorporated into it by
             # reference are: Appendix A ..."); others near a cross-reference are passing mentions
-            while m.group(1) not in idx.xref_proof and j < len(xrefs) and xrefs[j] <= e + 70:
+            while phrase not in idx.xref_proof and j < len(xrefs) and xrefs[j] <= e + 70:
                 x = xrefs[j]
                 if x < s or not re.search(r"[.;]\s", text[e:x]):
                     in_xref = True  # a cross-reference in the same sentence
@@ -228,7 +244,7 @@ class _Hits:
             if sid < 0:
                 sid = -1 - s // 300  # a long sentence: group by 300-character stretches
             self.starts.append(s)
-            self.items.append((s, m.group(1), in_xref, sid))
+            self.items.append((s, phrase, in_xref, sid))
 
     def within(self, pieces: Sequence[Tuple[int, int]]):
         for a, b in pieces:
@@ -385,6 +401,21 @@ def _names_a_service(heading: str) -> bool:
         and not {"level", "levels", "credit", "credits", "terms", "term"} & set(words)
 
 
+def _take_body(body, n_words: int, scores, related, decisive_only: bool, excluded) -> None:
+    """Add to `scores` every topic the body evidence addresses (dense enough, two phrases in one
+    sentence, one decisive phrase, or one long phrase in a short clause)."""
+    for tid, (norm, distinct, ev, sent, decisive) in body.items():
+        if tid in scores or ((decisive_only or tid in excluded) and not decisive):
+            continue  # a definitions list addresses nothing else, unless in decisive words
+        need = BODY_MIN_RELATED if tid in related else BODY_MIN
+        strong_one = distinct == 1 and n_words <= 50 and ev and len(ev[0].split("'")[1].split()) >= 3 \
+            and norm >= 1.4 and not any(o != tid and v[1] >= 2 and v[0] > norm for o, v in body.items())
+        # (one phrase in a short clause, unless another topic has more and stronger evidence
+        # there: "shall not use ... in any country subject to sanctions" is about sanctions)
+        if (norm >= need and (distinct >= 2 or norm >= 2 * need)) or sent >= SENTENCE_MIN or strong_one:
+            scores[tid] = (min(0.84, 0.35 + max(norm, sent / 2) / 10), list(ev))
+
+
 def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
     """Return {clause id: (TopicHit, ...)} best first, for every clause of `agreement`."""
     idx = _index(playbook)
@@ -402,6 +433,7 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
             if first is not None:
                 openers.add(first.id)
     own_end: Dict[str, str] = {}
+    parents = {c.parent for c in agreement.clauses if c.parent}
     for clause in agreement.clauses:  # document order: parents before children
         heading = _heading(agreement, clause)
         head = _heading_hits(idx, heading)
@@ -412,6 +444,13 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
                                         heading_of.get(clause.parent, {}))
         heading_of[clause.id] = head
         pieces = own_pieces(agreement, clause)
+        # a heading or line that names no topic is read as text when it is a sentence the
+        # segmenter took for a heading ("1. Irish law governs this Agreement.") or a line of
+        # its own ("What we provide"); then the clause is treated as headless
+        soft = bool(heading) and not head and (heading == _line_heading(agreement, clause) or (
+            bool(clause.heading) and len(clause.heading.split()) >= 5))
+        if clause.heading and (soft or len(clause.heading.split()) >= 5):
+            pieces = [(clause.start, clause.body_start)] + list(pieces)
         own_end[clause.id] = _last_chars(text, pieces)
         # an item of a list that completes its parent's sentence ("... may suspend if: 6.1.1 you
         # ...; 6.1.2 ...; or") is about the parent's subject: only decisive words add topics
@@ -445,16 +484,19 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
         elif clause.parent in under_exclusive:
             under_exclusive.add(clause.id)
             only = True  # an item of a definitions list addresses nothing else either
-        for tid, (norm, distinct, ev, sent, decisive) in body.items():
-            if tid in scores or ((only or list_item or tid in head_excluded) and not decisive):
-                continue  # a definitions list addresses nothing else, unless in decisive words
-            need = BODY_MIN_RELATED if tid in related else BODY_MIN
-            strong_one = distinct == 1 and n_words <= 50 and ev and len(ev[0].split("'")[1].split()) >= 3 \
-                and norm >= 1.4 and not any(o != tid and v[1] >= 2 and v[0] > norm for o, v in body.items())
-            # (one phrase in a short clause, unless another topic has more and stronger evidence
-            # there: "shall not use ... in any country subject to sanctions" is about sanctions)
-            if (norm >= need and (distinct >= 2 or norm >= 2 * need)) or sent >= SENTENCE_MIN or strong_one:
-                scores[tid] = (min(0.84, 0.35 + max(norm, sent / 2) / 10), list(ev))
+        _take_body(body, n_words, scores, related, only or list_item, head_excluded)
+        if not heading and not scores and not only and clause.id in parents and n_words < 60 \
+                and not own_end[clause.id].endswith((".", '."', ".”")):
+            # a lead-in whose list carries the subject ("The Client shall not: (a) attempt to
+            # gain unauthorised access ... (b) introduce viruses ..."): the items' evidence
+            # together names the list's topics, which its items then inherit
+            whole = [(clause.body_start, clause.end)]
+            n_whole = sum(text.count(" ", a, b) + text.count("\n", a, b) for a, b in whole)
+            listed = {tid: v[:2] + (tuple(f"list {e}" for e in v[2]),) + v[3:]
+                      for tid, v in _body_scores(idx, hits.within(whole), n_whole).items()}
+            _take_body(listed, n_whole, scores, related, False, head_excluded)
+            for tid in scores:  # weakly: the items keep their own subjects, not inherited ones
+                scores[tid] = (min(scores[tid][0], LIST_SCORE), scores[tid][1])
         if not only and not list_item and not head and 8 <= n_words <= 150 \
                 and body and clause.norm and (not clause.parent or (
                     ("." in clause.norm or clause.norm[-1].isdigit()) and not (clause.number or "").lstrip().startswith("("))):
@@ -463,8 +505,7 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
             # list items are left to their parent
             tid, (norm, _, ev, _, _) = max(body.items(), key=lambda kv: (kv[1][0], -idx.order.get(kv[0], 0)))
             if norm >= 0.7 and tid not in scores and (not scores or norm >= FALLBACK_BESIDE) \
-                    and (not heading or heading == _line_heading(agreement, clause)
-                         or (tid in related and norm >= FALLBACK_UNDER_HEADING)):
+                    and (not heading or soft or (tid in related and norm >= FALLBACK_UNDER_HEADING)):
                 # under a heading naming no topic, only a topic sharing one of its words
                 # ("Coverage Requirements" for insurance cover, "Customer Conduct" for use)
                 scores[tid] = (round(min(0.6, 0.3 + norm / 10), 3), list(ev))
