@@ -71,6 +71,8 @@ SENTENCE_MIN = 2.0
 MAX_TOPICS = 12
 
 _WORD_CHARS = "a-z0-9"
+_LEAD_IN = re.compile(r"(?:In|For|Under|Where|When|If|As|Unless|Subject|Throughout)\s+(?:th(?:is|ese|e)|each|any|all)\b")
+"""A "heading" that opens a sentence ("In these Conditions: ...") is text, not a subject."""
 _SENTENCE_END = re.compile(r"[.;:!?](?=\s)|\n\s*\n")
 _XREF = re.compile(r"(?:Section|SECTION|Article|ARTICLE|Exhibit|EXHIBIT|Schedule|SCHEDULE|Appendix|"
                    r"Attachment|Paragraph)s?\s+[\dA-Z]")
@@ -219,7 +221,7 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
         # segmenter took for a heading ("1. Irish law governs this Agreement.") or a line of
         # its own ("What we provide"); then the clause is treated as headless
         soft = bool(heading) and not head and (heading == _line_heading(agreement, clause) or (
-            bool(clause.heading) and len(clause.heading.split()) >= 5))
+            bool(clause.heading) and (len(clause.heading.split()) >= 5 or _LEAD_IN.match(clause.heading))))
         if clause.heading and (soft or len(clause.heading.split()) >= 5):
             pieces = [(clause.start, clause.body_start)] + list(pieces)
         own_end[clause.id] = _last_chars(text, pieces)

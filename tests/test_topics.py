@@ -235,3 +235,13 @@ def test_variants_cover_every_topic(book):
     covered = {t for c in cases for t in c["expect"]}
     assert covered == ids, sorted(ids - covered)
     assert len({c["id"] for c in cases}) == len(cases)
+
+
+def test_lead_in_taken_for_a_heading_is_read_as_text(tmp_path, book):
+    # the segmenter may take "In these Conditions:" for a heading; it names no subject
+    _, res, got = _classify_text(tmp_path, book, (
+        "CONDITIONS OF SUPPLY\n\n"
+        "1. In these Conditions: \"Order\" means an order for Services; \"Site\" means a place where a "
+        "Service is delivered; and \"Equipment\" means apparatus the Supplier installs at a Site.\n\n"
+        "2. The Supplier shall supply the Services described in each Order.\n"))
+    assert "definitions" in got["1"], got["1"]
