@@ -380,10 +380,15 @@ def _near(m: Match, comp: Compiled, window: str, low: str) -> List[Tuple[int, in
         for pattern in group:
             if not _could(pattern, low):
                 continue
+            lead = pattern.startswith(("{party}", "{provider}", "{customer}"))
             for hit in comp.pattern(pattern).finditer(window):
                 if hit.end() > hit.start():
                     actor = hit.groupdict().get("actor")
-                    spans.append((hit.start(), hit.end(), comp.role(actor) if actor else None))
+                    st = hit.start()
+                    if lead:  # "the Customer shall not ...": distances count from the name
+                        article = _ARTICLE.match(window, st, hit.end())
+                        st = article.end() if article else st
+                    spans.append((st, hit.end(), comp.role(actor) if actor else None))
         if not spans:
             return []
         found.append(spans)
@@ -417,5 +422,6 @@ def prefilter_near(m: Match) -> Tuple[str, ...]:
     return ()
 
 
+_ARTICLE = re.compile(r"the\s+", re.I)
 _VERB = re.compile(r"\b(?:may|shall|will|must|can|agrees?|has|have|disclaims?|makes?|reserves?|"
                    r"assumes?|accepts?|waives?|is|are)\b", re.I)
