@@ -368,3 +368,88 @@ def test_flattened_to_one_line_the_structure_survives(name):
     if name == "level3-callwave-msa":
         sched = [c.norm for c in ag.clauses if c.level == 1 and kinds[c.part] == "schedule"]
         assert sched == [str(i) for i in range(1, 11)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Run-in lists, heading lines between numbered clauses, capital headings without their number
+
+
+def test_runin_list_items_are_child_clauses_with_exact_spans():
+    ag = segment(read_document(DATA / "runin-lists-agreement.txt"))
+    check_structure(ag)
+    by = {c.id: c for c in ag.clauses}
+    for cid in ("main/2.2(a)", "main/2.2(c)", "main/2.3(a)(i)", "main/2.3(a)(ii)", "main/2.4(b)",
+                "main/3.1(c)"):
+        assert cid in by, cid
+    a = by["main/2.2(a)"]
+    assert a.kind == "item" and a.parent == "main/2.2" and a.number == "(a)"
+    assert ag.text[a.start:a.end].strip() == ("(a) the Customer fails to pay any undisputed amount "
+                                              "within thirty (30) days of its due date;")
+    # the sentence after the list is the clause's, not the last item's
+    own = clause_text(ag, by["main/2.2"], own=True)
+    assert own.startswith("2.2 The Supplier may terminate") and "Termination does not affect" in own
+    assert "insolvent" not in own
+    last = clause_text(ag, by["main/2.2(c)"])
+    assert last.strip().endswith("within twenty (20) days of notice.") and "Termination" not in last
+    assert clause_text(ag, by["main/2.4(b)"]).startswith("b) no Order")
+    # references, amounts, parties and explanations in brackets are not items
+    for cid in ("main/1.1", "main/1.2", "main/2.1", "main/3.3"):
+        assert not by[cid].children, cid
+    assert all(c.parent is not None or c.number[0].isdigit() for c in ag.clauses)
+    # sentences of their own after a number stay one paragraph
+    assert not by["main/3.2"].children
+
+
+def test_runin_lists_survive_flattening_and_windows_line_ends():
+    text = (DATA / "runin-lists-agreement.txt").read_text(encoding="utf-8")
+    want = [c.id for c in segment(Document(path="a.txt", kind="txt", text=text)).clauses]
+    crlf = segment(Document(path="a.txt", kind="txt", text=text.replace("\n", "\r\n")))
+    check_structure(crlf)
+    assert [c.id for c in crlf.clauses] == want
+    flat = segment(Document(path="a.txt", kind="txt", text=" ".join(text.split())))
+    check_structure(flat)
+    got = {c.id for c in flat.clauses}
+    assert {"main/2.2(a)", "main/2.2(b)", "main/2.2(c)", "main/3.1(a)", "main/3.1(c)"} <= got
+    assert got <= set(want)
+
+
+def test_heading_lines_between_numbered_clauses_head_the_clauses_below():
+    ag = segment(read_document(DATA / "grouped-headings-agreement.txt"))
+    check_structure(ag)
+    by = {c.heading: c for c in ag.clauses}
+    group = by["Service Levels"]
+    assert group.kind == "heading" and group.number is None and group.level == 1
+    assert [ag.clause(k).norm for k in group.children] == ["4", "5"]
+    assert clause_text(ag, group, own=True).strip() == "Service Levels"
+    assert "Service Levels" not in clause_text(ag, by["Taxes"])
+    assert "GENERAL" not in clause_text(ag, by["Credits"])
+    assert [ag.clause(k).norm for k in by["GENERAL PROVISIONS"].children] == ["6", "7"]
+
+
+def test_heading_line_inside_a_numbered_clause_keeps_the_parent_heading():
+    text = ("SUPPLY TERMS\n\n1. GENERAL\n\n1.1 These terms apply to every Order placed by the Customer.\n\n"
+            "2. CHARGES AND PAYMENT\n\n2.1 The Customer shall pay each invoice within thirty days of "
+            "its date.\n\nService Credits\n\n2.2 The Supplier shall credit the Customer for each hour "
+            "of outage beyond the agreed target.\n\n2.3 Credits are the Customer's only remedy for "
+            "outages below the target.\n\n3. LIABILITY\n\n3.1 Neither party limits liability for death "
+            "or personal injury caused by negligence.\n")
+    ag = segment(Document(path="a.txt", kind="txt", text=text))
+    check_structure(ag)
+    two = ag.clause("main/2")
+    assert two.heading == "CHARGES AND PAYMENT"
+    kids_of_two = [ag.clause(k) for k in two.children]
+    assert [k.norm or k.heading for k in kids_of_two] == ["2.1", "Service Credits"]
+    assert [ag.clause(k).norm for k in kids_of_two[1].children] == ["2.2", "2.3"]
+    assert "Service Credits" not in clause_text(ag, ag.clause("main/2.1"))
+    assert ag.clause("main/3.1").parent == "main/3"
+
+
+def test_capital_headings_over_sub_clauses_become_the_missing_numbers():
+    ag = segment(read_document(DATA / "caps-sections-agreement.txt"))
+    check_structure(ag)
+    one = ag.clause("main/1")
+    assert one.heading == "DEFINITIONS" and one.number is None and one.kind == "heading"
+    assert one.children == ("main/1.1", "main/1.2")
+    assert clause_text(ag, ag.clause("main/2"), own=True).strip() == "SERVICES"
+    assert "CHARGES" not in clause_text(ag, ag.clause("main/2.2(c)"))
+    assert ag.clause("main/2.2(b)(ii)").parent == "main/2.2(b)"

@@ -30,7 +30,8 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 _FMT = {"pl": "lowerLetter", "ll": "lowerLetter", "pL": "upperLetter", "lL": "upperLetter",
         "pr": "lowerRoman", "lr": "lowerRoman", "pR": "upperRoman", "lR": "upperRoman",
-        "pd": "decimal", "dec": "decimal", "art": "decimal", "list": "decimal"}
+        "pd": "decimal", "dec": "decimal", "art": "decimal", "list": "decimal",
+        "cl": "lowerLetter", "cL": "upperLetter", "cr": "lowerRoman", "cR": "upperRoman", "cd": "decimal"}
 
 
 def _w(tag: str, **attrs) -> etree._Element:
@@ -146,6 +147,8 @@ def _spec(ag, clause, by_id) -> Tuple[Tuple[str, str], int, Dict[int, int]]:
         return (text, "upperRoman" if not n.isdigit() else "decimal"), value, anc_values
     if raw.startswith("("):
         return (f"(%{level + 1})", _FMT[fam]), value, anc_values
+    if raw.endswith(")"):
+        return (f"%{level + 1})", _FMT[fam]), value, anc_values
     return (f"%{level + 1}.", _FMT.get(fam, "decimal")), value, anc_values
 
 

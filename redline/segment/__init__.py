@@ -20,6 +20,7 @@ from redline.progress import check
 from redline.segment import blocks as _blocks
 from redline.segment import candidates as _candidates
 from redline.segment import parts as _parts
+from redline.segment import runin as _runin
 from redline.segment import title as _title
 from redline.segment.tree import NUMBERED, Node, PartStart, TreeBuilder
 
@@ -37,7 +38,7 @@ def segment(document: Document, *, progress=None) -> Agreement:
     lines = _candidates.Lines(text)
     line_spans = lines.spans()
     toc = _candidates.toc_lines(text, lines) if len(lines.starts) > 1 else set()
-    cands = _candidates.find(document, lines, mask, toc)
+    cands = _runin.mark(text, _candidates.find(document, lines, mask, toc))
     check(progress)
 
     numbered_lines = {lines.starts[lines.index(c.pos)] for c in cands
@@ -193,6 +194,19 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
         j = open_.pop()
         ends[j] = parts[node_part[j]].end
 
+    # the last item of a run-in list ends with its sentence: the words after it are its parent's
+    last_desc = [nd.cand.pos for nd in nodes]
+    for i in range(len(nodes) - 1, -1, -1):
+        p = nodes[i].parent
+        if p is not None:
+            last_desc[p] = max(last_desc[p], last_desc[i])
+    for i, nd in enumerate(nodes):
+        cap = nd.cand.cap
+        if cap is not None and nd.cand.body < cap < ends[i] and last_desc[i] < cap:
+            ends[i] = cap
+        if nd.parent is not None and ends[nd.parent] < ends[i]:
+            ends[i] = max(ends[nd.parent], nd.cand.pos)
+
     # ids
     keys: List[str] = []
     seen: Dict[str, int] = {}
@@ -216,7 +230,8 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
         start = nd.cand.pos
         end = max(ends[i], start)
         body = min(max(body, start), end)
-        kind = "clause"
+        kind = "item" if nd.cand.runin else ("heading" if nd.family == "grp" or (
+            nd.family == "dec" and nd.number is None and not nd.cand.auto) else "clause")
         clauses.append(Clause(
             id=ids[i], part=parts[node_part[i]].id, number=nd.number,
             norm=nd.norm, heading=heading, level=nd.level,
@@ -231,7 +246,7 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
 def _key(nd: Node, parent_key: Optional[str], text: str) -> str:
     if nd.family in NUMBERED:
         return nd.norm or "?"
-    if nd.family in ("md", "caps"):
+    if nd.family in ("md", "caps", "grp"):
         h = nd.heading
         words = re.findall(r"[a-z0-9]+", text[h.start:h.end].lower()) if h else []
         return "-".join(words[:5]) or "heading"

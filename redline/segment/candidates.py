@@ -33,6 +33,8 @@ _TOC_ENTRY = re.compile(r"^[^\n\r]{2,120}?(?:\.{3,}|…{2,}|\t|\s{3,}|\.(?:\s?\.
                         re.IGNORECASE)
 _TOC_HEAD = re.compile(r"^[ \t#*]*(?:table of contents|contents|index)[ \t*:]*$", re.IGNORECASE)
 _TOC_SHORT = re.compile(r"^[^\n\r]{2,100}?[ \t]+\d{1,4}[ \t]*$")
+_NUMBER_BEFORE = re.compile(r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|teen|ty|"
+                            r"hundred|thousand)[ \t\u00a0]*$", re.IGNORECASE)
 _LINE_PREFIX = set(" \t#*>\u00a0")
 PREV_OK = set(".:!?)]”\"\n*|•●○·▪■◦")
 
@@ -55,6 +57,14 @@ class Candidate:
     heading_style: bool = False
     prev_ok: bool = True
     prev_alpha: bool = False
+    loose: bool = False
+    """An item inside a line that only a run-in list can make a clause ("...; (b) the ...")."""
+    runin: bool = False
+    """An item of a run-in list ("... if: (a) ...; (b) ...; or (c) ..."), accepted by `runin`."""
+    cap: Optional[int] = None
+    """For the last item of a run-in list: where its sentence ends (the text after is its parent's)."""
+    line_head: bool = False
+    """A heading alone on its line ("Service Levels") whose next line begins with a clause number."""
     _heading: object = None
 
     @property
@@ -76,8 +86,11 @@ class Candidate:
                 self._heading = headings.Heading(s, e, nxt, "line") if e > s else False
             else:
                 item = self.token is not None and self.token.family not in ("dec", "art")
-                self._heading = headings.find(text, self.body, self.line_end,
-                                              line_start=self.line_start, item=item) or False
+                if item and not self.line_start and text[self.body:self.body + 1].islower():
+                    self._heading = False  # "(b) the Customer ...": a run-in item has no heading
+                else:
+                    self._heading = headings.find(text, self.body, self.line_end,
+                                                  line_start=self.line_start, item=item) or False
         return self._heading or None
 
 
@@ -186,7 +199,24 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
             k -= 1
         line_start = k < 0 or text[k] in "\r\n\f\v"
         if not line_start and text[body:body + 1].islower():
-            continue  # lower-case text after a number inside a line: not a clause
+            par = m.group("par")
+            if not (par or m.group("pc") or m.group("let")):
+                continue  # lower-case text after a number inside a line: not a clause
+            # "...; (b) the Customer ...": an item only a run-in list can make a clause
+            if (par and par.isdigit() and _NUMBER_BEFORE.search(text, max(0, s - 14), s)) \
+                    or mask.at(s) or (cells.spans and cells.at(s)):
+                continue  # "thirty (30) days"
+            tok = parse_match(m)
+            if tok is None:
+                continue
+            ls, le = lines.span(s)
+            if ls in toc:
+                continue
+            prev, j = _prev_char(text, s, mask)
+            out.append(Candidate(s, body, False, le, tok, prev_ok=prev in PREV_OK,
+                                 prev_alpha=prev.isalpha(), loose=True))
+            continue
+        loose = False
         if mask.at(s) or (cells.spans and cells.at(s)):
             continue
         tok = parse_match(m)
@@ -202,16 +232,21 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
         else:
             pos = s
             prev, j = _prev_char(text, s, mask)
+            item = tok.family not in ("dec", "art")
             if prev in ",-–—/$&":
-                continue  # an amount, a range or a list of references
+                if not item:
+                    continue  # an amount, a range or a list of references
+                loose = True
             word = _prev_word(text, j)
             if word in REFERENCE_WORDS and not (len(word) > 1 and text[j - len(word) + 1:j + 1].isupper()):
-                continue  # "Section 4.2", "and 6.3" (a heading in capitals is not a reference)
+                if not item:
+                    continue  # "Section 4.2", "and 6.3" (a heading in capitals is not a reference)
+                loose = True
             nxt = text[body:body + 1]
-            if not nxt or nxt.islower():
+            if not nxt:
                 continue
             cand = Candidate(pos, body, False, le, tok, prev_ok=prev in PREV_OK,
-                             prev_alpha=prev.isalpha())
+                             prev_alpha=prev.isalpha(), loose=loose)
             out.append(cand)
             continue
         if not _after_break(text, ls) and (
@@ -271,10 +306,15 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
         if nxt >= len(text) or not _blank_before(text, ls):
             continue
         nls, nle = lines.span(nxt)
-        if nle - nls < (20 if question else 40 if caps else 60) \
-                or (not caps and not question and nls == le + 1) or hs == first_text:
+        if hs == first_text:
+            continue
+        nm = CANDIDATE.match(text, nxt)
+        ntok = parse_match(nm) if nm else None
+        numbered_next = ntok is not None and ntok.family in ("dec", "art") and nls == nxt
+        if not numbered_next and (nle - nls < (20 if question else 40 if caps else 60)
+                                  or (not caps and not question and nls == le + 1)):
             continue  # a heading is followed by its text, not by another short line
-        c = Candidate(hs, nxt, True, le, None, kind="caps")
+        c = Candidate(hs, nxt, True, le, None, kind="caps", line_head=numbered_next)
         e = hs + len(h)
         c._heading = headings.Heading(hs, e, nxt, "line")
         out.append(c)

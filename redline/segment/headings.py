@@ -23,6 +23,7 @@ _END = re.compile(r"[.:](?=[ \t\u00a0]|\r?\n|$)|[.:]?(?=\r?\n)")
 _WORD = re.compile(r"[^\s]+")
 _CAPS_TOKEN = re.compile(r"^[A-Z0-9&/\-–’'®.,;()]*[A-Z][A-Z0-9&/\-–’'®.,;()]*$")
 _NUM_AHEAD = re.compile(r"\d{1,3}(?:\.\d{1,3})+\.?(?:[A-Z]\.)?[ \t]")
+_LIST_AHEAD = re.compile(r"[^\S\r\n]*\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)[^\S\r\n]")
 _ABBREV_END = re.compile(r"(?:\b[A-Z]\.[A-Z]|\b(?:Inc|Ltd|Co|Corp|No|St|Mr|Ms|Dr|vs|etc|e\.g|i\.e))$")
 
 
@@ -106,8 +107,13 @@ def find(text: str, body: int, line_end: int, *, line_start: bool, item: bool = 
         rest = text[body:line_end].rstrip()
         if rest and len(rest) <= 150 and len(rest.split()) <= 15:
             phrase = rest.rstrip(".:").rstrip()
-            if re.search(r"[.:;]\S|[.!?:]\s", phrase):
-                phrase = ""
+            if re.search(r"[.:;]\S|[.!?:]\s", phrase) or phrase.endswith((",", ";")):
+                phrase = ""  # a sentence, or a list item that goes on ("OF MERCHANTABILITY, ...,")
+            if item and phrase.isupper() and "," in phrase:
+                phrase = ""  # a list item in capitals that runs on ("(A) YOUR INABILITY ..., AS A RESULT OF")
+            if item and rest.endswith(":") and any(w[:1].islower() for w in phrase.split()
+                                                   if w.lower() not in SMALL):
+                phrase = ""  # "(a) the Customer shall:", as inside a line (shape 2)
             if phrase and _titleish(phrase) or (phrase and phrase.isupper() and not CAPS_VERBS.search(phrase)):
                 after = _skip_ws(text, line_end, n)
                 if after > line_end or line_end >= n:
@@ -115,8 +121,8 @@ def find(text: str, body: int, line_end: int, *, line_start: bool, item: bool = 
     stop = min(n, body + limit, line_end if line_end > body else n)
     # 2. A short title-like phrase ending with ". " or ": ".
     for m in _END.finditer(text, body, stop):
-        if item and text[m.start():m.start() + 1] == ":":
-            break
+        if item and text[m.start():m.start() + 1] == ":" and not _LIST_AHEAD.match(text, m.end()):
+            break  # "(a) the Customer shall:" is a sentence; "(a) Private Ports: (i) ..." is headed
         phrase = text[body:m.start()]
         if _ABBREV_END.search(phrase):
             continue

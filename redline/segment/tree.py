@@ -39,6 +39,8 @@ class Node:
     heading: Optional[Heading]
     md: int = 0
     children: List[int] = field(default_factory=list)
+    key: Optional[tuple] = None
+    """For a group heading ("grp"): the numbering key of the clauses it holds."""
 
 
 @dataclass
@@ -69,6 +71,9 @@ class TreeBuilder:
         self.last: Dict[tuple, int] = {}
         self.parts: List[PartStart] = [PartStart(0, None)]
         self.last_top_pos = 0
+        self.pending: Optional[Candidate] = None
+        """A heading line alone ("Service Levels") waiting for the numbered clause under it."""
+        self.group: Optional[Candidate] = None
 
     # -- parts ------------------------------------------------------------------------------
     def open_part(self, head: PartHead) -> None:
@@ -84,7 +89,8 @@ class TreeBuilder:
 
     def _weak_head_before(self, pos: int) -> Optional[PartHead]:
         cur = self.parts[-1]
-        lo = max(cur.start + 1, cur.head.end if cur.head else 0, self.last_top_pos)
+        lo = max(cur.start + 1, cur.head.end if cur.head else 0, self.last_top_pos,
+                 self.nodes[-1].cand.pos + 1 if self.nodes else 0)
         i = bisect.bisect_left(self._weak_starts, pos) - 1
         while i >= 0:
             h = self.weak[i]
@@ -97,15 +103,15 @@ class TreeBuilder:
 
     # -- clauses ----------------------------------------------------------------------------
     def _push(self, cand: Candidate, family: str, value: Tuple[int, ...], norm: Optional[str],
-              parent_k: Optional[int], md: int = 0) -> None:
+              parent_k: Optional[int], md: int = 0, number: object = False) -> None:
         parent = self.stack[parent_k] if parent_k is not None and parent_k >= 0 else None
         if parent_k is not None and parent_k >= 0:
             del self.stack[parent_k + 1:]
         else:
             self.stack = []
         level = self.nodes[parent].level + 1 if parent is not None else 1
-        node = Node(cand, family, value, norm, cand.raw, parent, level, len(self.parts) - 1,
-                    cand.heading(self.text), md)
+        node = Node(cand, family, value, norm, cand.raw if number is False else number, parent, level,
+                    len(self.parts) - 1, cand.heading(self.text), md)
         idx = len(self.nodes)
         self.nodes.append(node)
         if parent is not None:
@@ -122,6 +128,23 @@ class TreeBuilder:
         return -1
 
     def add(self, cand: Candidate) -> None:
+        pending, self.pending = self.pending, None
+        for k, idx in enumerate(self.stack):
+            cap = self.nodes[idx].cand.cap
+            if cap is not None and cap <= cand.pos:
+                del self.stack[k:]  # a run-in list closed by its sentence's end
+                break
+        if cand.kind == "caps" and cand.line_head and not self.caps_headings:
+            self.pending = cand  # decided by the numbered clause that follows it
+            return
+        h = pending.heading(self.text) if pending is not None else None
+        self.group = pending if h is not None and h.body == cand.pos and cand.line_start else None
+        try:
+            self._add(cand)
+        finally:
+            self.group = None
+
+    def _add(self, cand: Candidate) -> None:
         if cand.kind == "caps":
             h = cand.heading(self.text)
             if not self.nodes and h is not None and TITLE_WORDS.search(self.text[h.start:h.end]):
@@ -176,12 +199,15 @@ class TreeBuilder:
                 and not tok.raw.endswith("."):
             # inline "4 Your Responsibilities." needs a sentence end before it, a heading after
             # it and the very next number
-            h = cand.heading(text)
             last_top = self.last.get((self._scope_pos(), ()), 0)
-            first_child = h is not None and _starts_child(text, h.body, vals[0])
-            if not (h is not None and h.shape == "period" and last_top < vals[0] <= last_top + 2
-                    and (cand.prev_ok or first_child)):
+            if not last_top < vals[0] <= last_top + 2:
                 return
+            h = cand.heading(text)
+            first_child = h is not None and _starts_child(text, h.body, vals[0])
+            if not (h is not None and h.shape == "period" and (cand.prev_ok or first_child)):
+                return
+        if not cand.line_start and not cand.auto and not self._may_continue(prefix, n):
+            return  # a number inside a line that continues no numbering: a reference
         if family == "dec" and len(vals) == 1 and (cand.line_start or cand.auto):
             # the next item of a nested "1. 2. 3." list wins over the outer numbering
             for k in range(len(self.stack) - 1, -1, -1):
@@ -213,6 +239,8 @@ class TreeBuilder:
                 if nd.family in NUMBERED and nd.value == prefix:
                     parent_k = k
                     break
+            if parent_k is None and len(prefix) == 1 and n == 1 and cand.line_start:
+                parent_k = self._implied_parent(prefix[0], cand.pos)
             if parent_k is None:
                 top_key = (self._scope_pos(), ())
                 top_last = self.last.get(top_key, 0)
@@ -266,22 +294,80 @@ class TreeBuilder:
         elif last == 0 and n > 1:
             ok = placed and strong and n % 1000 <= 9
         elif n == 1 and not prefix and last >= 1:
+            if placed and self.group is not None:
+                # numbering restarting under a heading line of its own: the heading opens a scope
+                self._push(self.group, "caps", (), None, parent_k)
+                self.group = None
+                self._push(cand, family, vals, tok.norm, len(self.stack) - 1)
+                self.last[(self.nodes[self.stack[-2]].cand.pos, ())] = n
+                return
             if placed:
                 self._add_item(cand, as_list=True)
             return
         if not ok:
             return
+        below = (parent_k + 1) if parent_k is not None and parent_k >= 0 else 0
+        if self.group is not None and self.nodes and self.nodes[-1].part == len(self.parts) - 1:
+            # a heading line of its own above a numbered clause: the heading of a group
+            self._push(self.group, "grp", (), None, parent_k)
+            self.nodes[self.stack[-1]].key = key
+            parent_k = len(self.stack) - 1
+        elif below < len(self.stack) and self.nodes[self.stack[below]].family == "grp" \
+                and self.nodes[self.stack[below]].key == key:
+            parent_k = below  # the next clause of a group under a heading line
+        self.group = None
         self._push(cand, family, vals, tok.norm, parent_k)
         self.last[key] = n
         if family == "art":
             self.last[(scope, ())] = n
 
+    def _may_continue(self, prefix: Tuple[int, ...], n: int) -> bool:
+        """False when a number inside a line ("4.2", "5.") can continue no numbering in force."""
+        if not prefix:
+            last = self.last.get((self._scope_pos(), ()), 0)
+            return n == 1 or last < n <= last + 3
+        for k in range(len(self.stack) - 1, -1, -1):
+            nd = self.nodes[self.stack[k]]
+            if nd.family in NUMBERED and nd.value == prefix:
+                last = self.last.get((-1, prefix), 0)
+                return last < n <= last + 3
+        top_last = self.last.get((self._scope_pos(), ()), 0)
+        return (len(prefix) == 1 and n == 1 and prefix[0] == top_last + 1) \
+            or (n > 1 and self.last.get((-1, prefix), 0) == n - 1)
+
+    def _implied_parent(self, n: int, pos: int) -> Optional[int]:
+        """Return the stack index of clause `n` made from the heading line above "n.1", or None."""
+        text = self.text
+        if self.group is not None:
+            k = self._scope_index()
+            scope = self.nodes[self.stack[k]].cand.pos if k is not None else -1
+            if self.last.get((scope, ()), 0) != n - 1:
+                return None
+            self._push(self.group, "dec", (n,), str(n), k, number=None)
+            self.group = None
+            self.last[(scope, ())] = n
+            return len(self.stack) - 1
+        if not self.stack:
+            return None
+        top = self.nodes[self.stack[-1]]
+        h = top.heading
+        if top.family != "caps" or top.children or h is None or h.body != pos or not top.cand.line_head:
+            return None
+        k = self._scope_index(len(self.stack) - 2) if len(self.stack) > 1 else None
+        scope = self.nodes[self.stack[k]].cand.pos if k is not None else -1
+        if self.last.get((scope, ()), 0) != n - 1:
+            return None
+        # "DEFINITIONS" above "1.1 ...": the heading of clause 1, whose number is not written
+        top.family, top.value, top.norm, top.number = "dec", (n,), str(n), None
+        self.last[(scope, ())] = n
+        return len(self.stack) - 1
+
     def _scope_pos(self) -> int:
         k = self._scope_index()
         return self.nodes[self.stack[k]].cand.pos if k is not None else -1
 
-    def _scope_index(self) -> Optional[int]:
-        for k in range(len(self.stack) - 1, -1, -1):
+    def _scope_index(self, upto: Optional[int] = None) -> Optional[int]:
+        for k in range(len(self.stack) - 1 if upto is None else upto, -1, -1):
             if self.nodes[self.stack[k]].family in ("md", "caps"):
                 return k
         return None
@@ -290,7 +376,10 @@ class TreeBuilder:
         tok = cand.token
         text = self.text
         if not cand.line_start and not cand.auto:
-            if not cand.prev_ok or cand.heading(text) is None:
+            if cand.runin:
+                if not self.stack:
+                    return  # a list in a preamble ("between (1) ... and (2) ..."), not clauses
+            elif not cand.prev_ok or cand.heading(text) is None:
                 return
         readings = [("list", tok.value)] if as_list else [(tok.family, tok.value)]
         if tok.alt and not as_list:
@@ -333,6 +422,12 @@ class TreeBuilder:
             fam, val = readings[0]
             choice = (fam, val, None)
         fam, val, kk = choice
+        if kk is None and cand.auto and cand.level_hint is not None:
+            # a new list at the Word level of an open one: its sibling, not its child
+            for k2 in items:
+                nd = self.nodes[self.stack[k2]]
+                if nd.cand.auto and nd.cand.level_hint == cand.level_hint:
+                    kk = k2
         norm = tok.norm
         if fam in ("pr", "pR", "lr", "lR") and tok.family not in ("pr", "pR", "lr", "lR"):
             norm = tok.norm  # same letters, read as a roman numeral

@@ -1,0 +1,170 @@
+"""Return the candidates kept after run-in lists are found: "... terminate if: (a) ...; (b) ...; or (c) ...".
+
+A run-in list is two or more items in a row, "(a) (b) (c)", "(i) (ii)", "a) b)", "(1) (2)", at
+least one of them inside a line, that complete one sentence. Its first item has the value 1 and
+follows a colon, a dash, a sentence end or a word that is not a reference ("Section (a)",
+"paragraphs (a) and (b)"); every later item follows a list separator (";", ",", "; or", ", and",
+or a bare "and"/"or" from the third item on) and no item is empty or a reference ("(b) above",
+"(a) to (c)", "one (1) year"). Items that are sentences of their own ("(a) We ... . (b) You ...")
+are left to the paragraph that holds them unless a colon introduces them (or they are headed:
+the tree builder's rule).
+
+The items are marked `runin` (the tree builder makes the ones inside a line clauses, their ids
+read "7.2(a)", "7.2(a)(i)"); the last item of a list inside a line is capped at the end of its
+sentence (or of its paragraph), so the words after the list stay with the clause that opened it.
+Candidates that only a run-in list could make clauses (`loose`) and that are in none are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List, Optional, Sequence, Tuple
+
+from redline.segment.candidates import Candidate
+
+NUMBERED = ("dec", "art")
+_REF_BEFORE = frozenset("""section sections article articles clause clauses paragraph paragraphs
+subparagraph subparagraphs sub-paragraph sub-paragraphs subsection subsections sub-section
+sub-sections subclause subclauses sub-clause sub-clauses item items exhibit exhibits schedule
+schedules appendix appendices annex annexes attachment attachments part parts § §§ in under per see
+and or of through than at""".split())
+_NUMBER_WORD = re.compile(r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                          r"teen|ty|hundred|thousand|million|billion|percent|per cent)$", re.IGNORECASE)
+_REF_AFTER = re.compile(r"(?:above|below|hereof|herein|hereunder|hereto|thereof|of\s+(?:this|that|the|"
+                        r"section|clause|paragraph|article|schedule|exhibit)\b|to\s*\(|through\s*\(|"
+                        r"and\s*\(|or\s*\(|[,;:)\]])", re.IGNORECASE)
+_SEP = re.compile(r"(?:[;,.:!?\]”\")]|[;,][^\S\r\n]*(?:and/or|and|or|but|plus))[^\S\r\n]*$")
+_LIST_SEP = re.compile(r"[;,]\s*(?:and/or|and|or|but|plus)?\s*$")
+_BARE = re.compile(r"[a-z][^\S\r\n]+(?:and/or|and|or)[^\S\r\n]*$")
+_INTRODUCES = re.compile(r":[^\S\r\n]*\(?(?:[a-zA-Z]|[ivx]{1,4}|\d{1,2})[).][^\S\r\n]")
+_FIRST_PREV = set(":—–-.;!?")
+_WORD = re.compile(r"[A-Za-z]{2,}")
+_FILLER = frozenset(("and", "or", "above", "below", "the", "and/or"))
+_SENT_END = re.compile(r"[.!?](?=[ \t\u00a0]+[A-Z“\"(]|[ \t]*(?:[\r\n]|$))")
+_ABBREV = re.compile(r"(?:\b[A-Za-z]|\b(?:Inc|Ltd|Co|Corp|No|St|Mr|Ms|Dr|vs|etc|e\.g|i\.e|U\.S|Jr|Sr))$")
+_NON_BLANK = re.compile(r"\S")
+MAX_GAP = 2500
+"""Characters allowed between two items of one list."""
+
+
+def _readings(c: Candidate) -> List[Tuple[str, int]]:
+    tok = c.token
+    out = [(tok.family, tok.value[0])]
+    if tok.alt:
+        out.append((tok.alt[0], tok.alt[1][0]))
+    return out
+
+
+def _prev_word(text: str, pos: int) -> Tuple[str, str]:
+    """Return the character and the word just before `pos` (blanks skipped)."""
+    j = pos - 1
+    while j >= 0 and text[j] in " \t\u00a0":
+        j -= 1
+    if j < 0:
+        return "\n", ""
+    k = j
+    while k >= 0 and not text[k].isspace():
+        k -= 1
+    return text[j], text[k + 1:j + 1].lower().strip("(“\"'")
+
+
+def _item_ok(text: str, c: Candidate, first: bool) -> bool:
+    if _REF_AFTER.match(text, c.body):
+        return False  # "(b) above", "(a) to (c)", "(a), (b) and (c)"
+    if c.line_start:
+        return True
+    ch, word = _prev_word(text, c.pos)
+    if not first:
+        return bool(_SEP.search(text, max(0, c.pos - 16), c.pos))
+    if ch.isalnum():
+        if c.token.family == "pd" and (_NUMBER_WORD.search(word) or word[-1:].isdigit()):
+            return False  # "thirty (30) days", "one (1) year"
+        if any(d.isdigit() for d in word) or word in _REF_BEFORE:
+            return False  # "Section 4 (a)", "clause (b)", "and (c)" without a separator
+    if ch in _FIRST_PREV:
+        return True
+    # an item after a plain word ("shall not (a) resell ...") only in parentheses
+    return ch.isalpha() and c.token.family[0] == "p"
+
+
+def _has_words(text: str, start: int, end: int) -> bool:
+    for m in _WORD.finditer(text, start, min(end, start + 400)):
+        if m.group(0).lower() not in _FILLER:
+            return True
+    return False
+
+
+def mark(text: str, cands: Sequence[Candidate]) -> List[Candidate]:
+    """Return `cands` with run-in list items marked (`runin`, `cap`) and stray `loose` items dropped."""
+    items = [i for i, c in enumerate(cands) if c.token is not None and c.kind == "num"
+             and c.token.family not in NUMBERED and not c.auto]
+    if not items:
+        return list(cands)
+    stops = [i for i, c in enumerate(cands)
+             if (c.kind != "num" and c.line_start) or (c.line_start and c.token is not None
+                                                         and c.token.family in NUMBERED)]
+    import bisect
+    member = set()
+    readings = {i: _readings(cands[i]) for i in items}
+    for a, i in enumerate(items):
+        c = cands[i]
+        if i in member or all(v != 1 for _, v in readings[i]):
+            continue
+        for fam, v in readings[i]:
+            if v != 1 or not _item_ok(text, c, True):
+                continue
+            seq = [i]
+            seps = []
+            want = 2
+            last = c
+            stop_k = bisect.bisect_right(stops, i)
+            stop = stops[stop_k] if stop_k < len(stops) else len(cands)
+            for b in range(a + 1, len(items)):
+                j = items[b]
+                if j >= stop:
+                    break
+                d = cands[j]
+                if d.pos - last.pos > MAX_GAP:
+                    break
+                rd = readings[j]
+                if (fam, want) not in rd:
+                    if (fam, want - 1) in rd or (fam, 1) in rd:
+                        break  # the list starts again or repeats: not one list
+                    continue
+                bare = len(seq) >= 2 and not d.line_start and _BARE.search(text, max(0, d.pos - 12), d.pos)
+                if not (bare or _item_ok(text, d, False)) or not _has_words(text, last.body, d.pos):
+                    break
+                seq.append(j)
+                seps.append(bool(bare or _LIST_SEP.search(text, max(0, d.pos - 16), d.pos)))
+                last = d
+                want += 1
+            if len(seq) < 2 or all(cands[k].line_start for k in seq) \
+                    or not _has_words(text, last.body, len(text)):
+                continue
+            introduced = not c.line_start and _prev_word(text, c.pos)[0] in ":—–"
+            if not all(seps) and not introduced:
+                # sentences of their own ("(a) We ... . (b) You ..."): one paragraph, unless each item
+                # introduces a list of its own ("(a) Private Ports: (i) ...; (ii) ...")
+                ends = [cands[k].pos for k in seq[1:]] + [last.body + 300]
+                if not all(_INTRODUCES.search(text, cands[k].body, min(e, cands[k].body + 300))
+                           for k, e in zip(seq, ends)):
+                    continue
+            member.update(seq)
+            for k in seq:
+                cands[k].runin = True
+            if not last.line_start:
+                # items ending ";" or ",": the list ends with its sentence; else with its paragraph
+                cap = _sentence_end(text, last.body, last.line_end) if all(seps) else None
+                cands[seq[-1]].cap = cap if cap is not None else last.line_end
+            break
+    return [c for i, c in enumerate(cands) if not c.loose or i in member]
+
+
+def _sentence_end(text: str, start: int, line_end: int) -> Optional[int]:
+    """Return where the sentence running from `start` ends, if more words follow on its line."""
+    for m in _SENT_END.finditer(text, start, line_end):
+        if _ABBREV.search(text, max(start, m.start() - 6), m.start()):
+            continue
+        end = m.end()
+        return end if _NON_BLANK.search(text, end, line_end) else None
+    return None
