@@ -320,6 +320,22 @@ def test_arbitrary_unicode_never_crashes(text):
     check_structure(ag)
 
 
+_LIST_PIECES = st.sampled_from([
+    "1. ", "2. ", "1.1 ", "1.2 ", "2.1 ", "(a) ", "(b) ", "(c) ", "(i) ", "(ii) ", "(iii) ", "a) ", "b) ",
+    "i. ", "ii. ", "(1) ", "(2) ", "(A) ", "(B) ", "the Customer ", "shall pay ", "if: ", ": ", "; ",
+    "; or ", ", and ", ", ", ". ", "\n", "\n\n", "\r\n", "Service Levels\n\n", "DEFINITIONS\n\n",
+    "CHARGES AND PAYMENT\n", "Termination does not apply. ", "one (1) year ", "Section 4(a) ",
+    "(as defined below) ", "(b) above ", "EXHIBIT A\n", "Page 2 of 3\n", "x",
+])
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_LIST_PIECES, min_size=0, max_size=80))
+def test_random_lists_and_heading_lines_never_break_the_coverage_rule(pieces):
+    ag = segment(Document(path="random.txt", kind="txt", text="".join(pieces)))
+    check_structure(ag)
+
+
 def test_one_enormous_line_and_deep_numbering():
     deep = " ".join(".".join(["1"] * k) + " Heading. Text." for k in range(1, 300))
     ag = segment(Document(path="deep.txt", kind="txt", text=deep * 3))
@@ -453,3 +469,14 @@ def test_capital_headings_over_sub_clauses_become_the_missing_numbers():
     assert clause_text(ag, ag.clause("main/2"), own=True).strip() == "SERVICES"
     assert "CHARGES" not in clause_text(ag, ag.clause("main/2.2(c)"))
     assert ag.clause("main/2.2(b)(ii)").parent == "main/2.2(b)"
+
+
+def test_english_numbered_headings_over_headless_sub_clauses_also_in_one_line():
+    text = (DATA / "english-terms-of-business.txt").read_text(encoding="utf-8")
+    lined = segment(Document(path="a.txt", kind="txt", text=text))
+    flat = segment(Document(path="a.txt", kind="txt", text=" ".join(text.split())))
+    check_structure(flat)
+    shape = [(c.id, c.level, c.heading) for c in lined.clauses]
+    assert [(c.id, c.level, c.heading) for c in flat.clauses] == shape
+    assert lined.clause("main/3").heading == "CHARGES AND PAYMENT"
+    assert lined.clause("main/3").children == ("main/3.1", "main/3.2", "main/3.3")

@@ -204,8 +204,9 @@ class TreeBuilder:
                 return
             h = cand.heading(text)
             first_child = h is not None and _starts_child(text, h.body, vals[0])
-            if not (h is not None and h.shape == "period" and (cand.prev_ok or first_child)):
-                return
+            if not (h is not None and (h.shape == "period" and (cand.prev_ok or first_child)
+                                       or h.shape == "caps" and first_child)):
+                return  # ("2 SUPPLY OF SERVICES 2.1 The ...": a heading in capitals, then its first sub-clause)
         if not cand.line_start and not cand.auto and not self._may_continue(prefix, n):
             return  # a number inside a line that continues no numbering: a reference
         if family == "dec" and len(vals) == 1 and (cand.line_start or cand.auto):
