@@ -38,7 +38,9 @@ def _heading(agreement: Agreement, clause: Clause) -> str:
     text = agreement.text[clause.body_start:min(clause.end, clause.body_start + 120)]
     m = re.match(r"\s*([A-Z][^.:;\n\[]{2,70}?)(?:[.:](?:\s|(?=\[)|$)|\n|$)", text)
     if not m:
-        return ""
+        # a lower-case run-in heading of online terms: "payment. Customer will pay ..."
+        low = re.match(r"\s*([a-z][a-z&/' -]{2,40}?)\.\s+(?=[A-Z])", text)
+        return low.group(1).strip() if low and len(low.group(1).split()) <= 4 else ""
     cand = m.group(1).strip()
     words = cand.split()
     if len(words) > 9:
@@ -78,6 +80,13 @@ def _heading_hits_uncached(idx: _Index, h: str) -> Dict[str, Tuple[float, str]]:
     if not h:
         return out
     segments = [h] + [s for s in _SPLIT.split(h) if s and s != h]
+    ends: Dict[str, int] = {h: len(h)}  # where each segment ends in the heading
+    cursor = 0
+    for seg in segments[1:]:
+        at = h.find(seg, cursor)
+        cursor = at + len(seg) if at >= 0 else cursor
+        ends.setdefault(seg, cursor if at >= 0 else len(h))
+    reach: Dict[str, int] = {}  # topic -> the shortest stretch from the start that names it
     covered: set = set()
     by_word: Dict[str, str] = {}
     for seg in segments:
@@ -92,6 +101,7 @@ def _heading_hits_uncached(idx: _Index, h: str) -> Dict[str, Tuple[float, str]]:
             if score < 100 and not _tokens_align(choice, seg):
                 continue  # "rate protection" is not "data protection"
             tid, written = idx.choice_topics[i]
+            reach[tid] = min(reach.get(tid, len(h)), ends[seg])
             if score / 100 > out.get(tid, (0, ""))[0]:
                 out[tid] = (score / 100, f"heading ~ '{written}' ({int(round(score))})")
             if score >= 95 and len(choice.split()) >= 2 and not _JOINED.search(choice):
@@ -102,6 +112,7 @@ def _heading_hits_uncached(idx: _Index, h: str) -> Dict[str, Tuple[float, str]]:
             # its last word, the noun it is about: "velvetel ui platform maintenance"
             for tok in (tokens if len(tokens) <= HEAD_NOUN_FROM else tokens[-1:]):
                 for tid, written in idx.single.get(tok, ()):
+                    reach[tid] = min(reach.get(tid, len(h)), ends[seg])
                     if 0.88 > out.get(tid, (0, ""))[0]:
                         out[tid] = (0.88, f"heading word '{written}'")
                         by_word[tid] = tok
@@ -111,6 +122,7 @@ def _heading_hits_uncached(idx: _Index, h: str) -> Dict[str, Tuple[float, str]]:
             if n < len(words) and all(w in _GENERIC or w in _FILLER for w in words[i:i + n]):
                 continue  # "the services" names the subject only as the whole heading
             for tid, written in idx.multiword.get(" ".join(words[i:i + n]), ()):
+                reach[tid] = min(reach.get(tid, len(h)), len(" ".join(words[:i + n])))
                 if not _JOINED.search(" ".join(words[i:i + n])):
                     covered.update(words[i:i + n])
                 if 0.9 > out.get(tid, (0, ""))[0]:
@@ -122,7 +134,9 @@ def _heading_hits_uncached(idx: _Index, h: str) -> Dict[str, Tuple[float, str]]:
         if tid in out and out[tid][0] <= 0.88 and tok in covered:
             del out[tid]
     for tid in list(out):
-        if any(x and x in h for x in idx.exclude.get(tid, ())):
+        # a topic's `exclude` words bar it when they come before the words naming it ends:
+        # "Billing Disputes", "Taxes and Fees" are not about fees; "Fees and Taxes" is
+        if any(x and 0 <= h.find(x) < reach.get(tid, len(h)) for x in idx.exclude.get(tid, ())):
             del out[tid]
     return out
 

@@ -245,3 +245,13 @@ def test_lead_in_taken_for_a_heading_is_read_as_text(tmp_path, book):
         "Service is delivered; and \"Equipment\" means apparatus the Supplier installs at a Site.\n\n"
         "2. The Supplier shall supply the Services described in each Order.\n"))
     assert "definitions" in got["1"], got["1"]
+
+
+def test_exclusion_words_bar_only_what_follows_them(tmp_path, book):
+    # "Taxes and Fees" (governmental fees) is a tax clause; "Fees and Taxes" is about both
+    _, _, got = _classify_text(tmp_path, book, (
+        "AGREEMENT\n\n"
+        "1. Taxes and Fees. The Customer shall pay all sales and use taxes and regulatory fees on the Services.\n\n"
+        "2. Fees and Taxes. The Customer shall pay the fees in each Order. The fees exclude sales and use taxes.\n"))
+    assert "taxes" in got["1"] and "fees_and_payment" not in got["1"], got["1"]
+    assert {"taxes", "fees_and_payment"} <= set(got["2"]), got["2"]
