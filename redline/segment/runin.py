@@ -57,15 +57,11 @@ def _readings(c: Candidate) -> List[Tuple[str, int]]:
 
 def _prev_word(text: str, pos: int) -> Tuple[str, str]:
     """Return the character and the word just before `pos` (blanks skipped)."""
-    j = pos - 1
-    while j >= 0 and text[j] in " \t\u00a0":
-        j -= 1
-    if j < 0:
+    t = text[max(0, pos - 40):pos].rstrip(" \t\u00a0")
+    if not t:
         return "\n", ""
-    k = j
-    while k >= 0 and not text[k].isspace():
-        k -= 1
-    return text[j], text[k + 1:j + 1].lower().strip("(“\"'")
+    word = t.rsplit(None, 1)[-1] if not t[-1].isspace() else ""
+    return t[-1], word.lower().strip("(“\"'")
 
 
 def _item_ok(text: str, c: Candidate, first: bool) -> bool:
@@ -73,9 +69,9 @@ def _item_ok(text: str, c: Candidate, first: bool) -> bool:
         return False  # "(b) above", "(a) to (c)", "(a), (b) and (c)"
     if c.line_start:
         return True
-    ch, word = _prev_word(text, c.pos)
     if not first:
         return bool(_SEP.search(text, max(0, c.pos - 16), c.pos))
+    ch, word = _prev_word(text, c.pos)
     if ch.isalnum():
         if c.token.family == "pd" and (_NUMBER_WORD.search(word) or word[-1:].isdigit()):
             return False  # "thirty (30) days", "one (1) year"

@@ -74,6 +74,8 @@ class TreeBuilder:
         self.pending: Optional[Candidate] = None
         """A heading line alone ("Service Levels") waiting for the numbered clause under it."""
         self.group: Optional[Candidate] = None
+        self.capped = False
+        """True while a clause on the stack is the last item of a run-in list (it ends at its cap)."""
 
     # -- parts ------------------------------------------------------------------------------
     def open_part(self, head: PartHead) -> None:
@@ -117,6 +119,8 @@ class TreeBuilder:
         if parent is not None:
             self.nodes[parent].children.append(idx)
         self.stack.append(idx)
+        if cand.cap is not None:
+            self.capped = True
         if parent is None:
             self.last_top_pos = cand.pos
 
@@ -129,11 +133,13 @@ class TreeBuilder:
 
     def add(self, cand: Candidate) -> None:
         pending, self.pending = self.pending, None
-        for k, idx in enumerate(self.stack):
-            cap = self.nodes[idx].cand.cap
-            if cap is not None and cap <= cand.pos:
-                del self.stack[k:]  # a run-in list closed by its sentence's end
-                break
+        if self.capped:
+            for k, idx in enumerate(self.stack):
+                cap = self.nodes[idx].cand.cap
+                if cap is not None and cap <= cand.pos:
+                    del self.stack[k:]  # a run-in list closed by its sentence's end
+                    break
+            self.capped = any(self.nodes[idx].cand.cap is not None for idx in self.stack)
         if cand.kind == "caps" and cand.line_head and not self.caps_headings:
             self.pending = cand  # decided by the numbered clause that follows it
             return
