@@ -480,3 +480,16 @@ def test_english_numbered_headings_over_headless_sub_clauses_also_in_one_line():
     assert [(c.id, c.level, c.heading) for c in flat.clauses] == shape
     assert lined.clause("main/3").heading == "CHARGES AND PAYMENT"
     assert lined.clause("main/3").children == ("main/3.1", "main/3.2", "main/3.3")
+
+
+def test_hard_wrapped_list_items_are_found_and_wrapped_amounts_are_not():
+    text = ("SUPPLY TERMS\n\n7. TERMINATION\n\n7.1 This Agreement continues until terminated in "
+            "accordance with this clause 7.\n\n7.2 The Supplier may terminate this Agreement with "
+            "immediate effect by written notice if\n(a) the Customer fails to pay any undisputed amount "
+            "within thirty days of the due date; or\n(b) the Customer becomes insolvent or ceases to "
+            "trade.\n\n7.3 The Customer may terminate this Agreement by giving the Supplier not less than\n"
+            "(30) days' written notice at any time after the first anniversary of the Start Date.\n")
+    ag = segment(Document(path="a.txt", kind="txt", text=text))
+    check_structure(ag)
+    assert ag.clause("main/7.2").children == ("main/7.2(a)", "main/7.2(b)")
+    assert not ag.clause("main/7.3").children

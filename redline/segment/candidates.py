@@ -252,10 +252,12 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
         if not _after_break(text, ls) and (
                 (tok.family in ("dec", "art") and text[body:body + 1].islower())
                 or (tok.family == "dec" and len(tok.value) == 1 and not tok.raw.endswith(".")
-                    and (le - body > 80 or len(text[body:le].split()) > 10))
-                or (tok.family not in ("dec", "art") and _prev_line_len(text, ls) >= 50)):
-            continue  # a hard-wrapped line that starts with a reference ("2.3 hereof", "(30) days")
-        out.append(Candidate(pos, body, True, le, tok))
+                    and (le - body > 80 or len(text[body:le].split()) > 10))):
+            continue  # a hard-wrapped line that starts with a reference ("2.3 hereof")
+        # an item after a long line that runs on ("(30) days"): only a run-in list makes it a clause
+        loose = tok.family not in ("dec", "art") and not _after_break(text, ls) \
+            and _prev_line_len(text, ls) >= 50
+        out.append(Candidate(pos, body, True, le, tok, loose=loose))
     for m in _CAPS_COLON.finditer(text):
         h = m.group("h")
         letters = [c for c in h if c.isalpha()]

@@ -67,11 +67,19 @@ def _prev_word(text: str, pos: int) -> Tuple[str, str]:
 def _item_ok(text: str, c: Candidate, first: bool) -> bool:
     if _REF_AFTER.match(text, c.body):
         return False  # "(b) above", "(a) to (c)", "(a), (b) and (c)"
-    if c.line_start:
+    if c.line_start and not c.loose:
         return True
+    if c.line_start:
+        # at the start of a line after one that runs on: judged by the words before the line break
+        j = c.pos
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        pos = j
+    else:
+        pos = c.pos
     if not first:
-        return bool(_SEP.search(text, max(0, c.pos - 16), c.pos))
-    ch, word = _prev_word(text, c.pos)
+        return bool(_SEP.search(text, max(0, pos - 16), pos))
+    ch, word = _prev_word(text, pos)
     if ch.isalnum():
         if c.token.family == "pd" and (_NUMBER_WORD.search(word) or word[-1:].isdigit()):
             return False  # "thirty (30) days", "one (1) year"
@@ -134,7 +142,7 @@ def mark(text: str, cands: Sequence[Candidate]) -> List[Candidate]:
                 seps.append(bool(bare or _LIST_SEP.search(text, max(0, d.pos - 16), d.pos)))
                 last = d
                 want += 1
-            if len(seq) < 2 or all(cands[k].line_start for k in seq) \
+            if len(seq) < 2 or all(cands[k].line_start and not cands[k].loose for k in seq) \
                     or not _has_words(text, last.body, len(text)):
                 continue
             introduced = not c.line_start and _prev_word(text, c.pos)[0] in ":—–"
