@@ -519,3 +519,40 @@ def test_sample_pdfs_keep_their_structure(sample_pdfs):
     assert [lv.clause(k).norm for k in art7.children] == [f"7.{i}" for i in range(1, 21)]
     sched = lv.parts[1].id
     assert [c.norm for c in lv.clauses if c.level == 1 and c.part == sched][:10] == [str(i) for i in range(1, 11)]
+
+
+def test_word_paragraph_heading_between_numbered_clauses_and_a_run_in_list(tmp_path):
+    """A plain (unstyled) heading paragraph between Word-numbered clauses heads the clauses below
+    it instead of ending the clause above; a run-in list inside a numbered paragraph is split."""
+    d = docx.Document()
+    nb = WordNumbering(d)
+    nid = nb.add({0: ("%1.", "decimal")}, {})
+    d.add_paragraph("Wholesale Voice Agreement", style="Title")
+    d.add_paragraph("This agreement is made between Harrow Carrier Services Ltd and the customer.")
+    body = {
+        1: "Services. The supplier shall carry the customer's voice traffic.",
+        2: "Charges. The customer shall pay each invoice within thirty days.",
+        3: "Suspension. The supplier may suspend the service if: (a) the customer fails to pay; "
+           "(b) the customer's traffic is fraudulent; or (c) a regulator requires it. Suspension "
+           "does not end the agreement.",
+        4: "Availability. The supplier shall keep the service available 99.9% of each month.",
+        5: "Credits. Each hour below the target earns a credit of two per cent of the monthly charge.",
+    }
+    for k in range(1, 6):
+        if k == 4:
+            d.add_paragraph("Service Levels")
+        p = d.add_paragraph(body[k])
+        set_numbering(p, nid, 0)
+    path = tmp_path / "grouped.docx"
+    d.save(str(path))
+    ag = segment(read_document(path))
+    check_structure(ag)
+    tops = [c for c in ag.clauses if c.parent is None]
+    assert [c.norm or c.heading for c in tops] == ["1", "2", "3", "Service Levels"]
+    group = tops[-1]
+    assert [ag.clause(k).norm for k in group.children] == ["4", "5"]
+    three = tops[2]
+    assert [ag.clause(k).id for k in three.children] == ["main/3(a)", "main/3(b)", "main/3(c)"]
+    own = join_pieces(ag.text, subtract((three.start, three.end),
+                                        [(ag.clause(k).start, ag.clause(k).end) for k in three.children]))
+    assert "Suspension does not end the agreement." in own and "Service Levels" not in own

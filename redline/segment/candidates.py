@@ -276,6 +276,7 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
         c = Candidate(hs, body, True, le, None, kind="caps")
         c._heading = headings.Heading(hs, m.end("h"), body if body < le else _next_text(text, le), "line")
         out.append(c)
+    paras = {p.start: p for p in document.paragraphs if not p.in_table}
     first_text = 0
     while first_text < len(text) and (text[first_text].isspace() or mask.at(first_text)):
         f = mask.at(first_text)
@@ -305,14 +306,17 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
         if ls in toc:
             continue
         nxt = _next_text(text, le)
-        if nxt >= len(text) or not _blank_before(text, ls):
+        if nxt >= len(text) or hs == first_text:
             continue
         nls, nle = lines.span(nxt)
-        if hs == first_text:
-            continue
         nm = CANDIDATE.match(text, nxt)
         ntok = parse_match(nm) if nm else None
-        numbered_next = ntok is not None and ntok.family in ("dec", "art") and nls == nxt
+        if ntok is None and nls in paras and paras[nls].number:
+            ntok = parse_number(paras[nls].number)  # Word numbers the next paragraph
+        numbered_next = ntok is not None and ntok.family in ("dec", "art") and not text[nls:nxt].strip()
+        # a paragraph of its own (a Word paragraph, or a line after a blank line)
+        if not (_blank_before(text, ls) or (numbered_next and ls in paras)):
+            continue
         if not numbered_next and (nle - nls < (20 if question else 40 if caps else 60)
                                   or (not caps and not question and nls == le + 1)):
             continue  # a heading is followed by its text, not by another short line
