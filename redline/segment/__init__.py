@@ -3,10 +3,16 @@
     segment(document) -> Agreement
 
 Steps: page furniture is set aside (`redline.furniture`); clause candidates are collected
-(`candidates`) and chosen by numbering continuity (`tree`), which also opens a new part where
-the numbering restarts after an exhibit/schedule heading (`parts`); signature blocks, tables and
-redaction notes are recognised (`blocks`); spans are closed so that every character that is not
-furniture lies in exactly one part preamble or one clause's own text (the coverage rule).
+(`candidates`), run-in lists among them found (`runin`), and chosen by numbering continuity
+(`tree`), which also opens a new part where the numbering restarts after an exhibit/schedule
+heading (`parts`); signature blocks, tables and redaction notes are recognised (`blocks`); spans
+are closed so that every character that is not furniture lies in exactly one part preamble or one
+clause's own text (the coverage rule). The last item of a run-in list ends with its sentence, so a
+clause's own text may continue after its last child.
+
+`Clause.kind` says what a clause is: "item" for an item of a run-in list ("7.2(a)"), "heading" for
+a heading line of its own that heads the clauses below it ("Service Levels" above clauses 4 and 5,
+or "DEFINITIONS" above 1.1 and 1.2, which becomes clause 1 with no number written), else "clause".
 """
 
 from __future__ import annotations

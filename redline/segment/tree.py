@@ -5,7 +5,14 @@ A candidate becomes a clause when its number continues the numbering in force: "
 candidates (inside a long line) need more: a sentence end before them or a heading after them,
 and no jump in the numbering. A "1." after higher numbers restarts the numbering: with a part
 heading before it (an exhibit, a schedule...) it opens a new part, at the start of a line it
-opens a nested list, and otherwise it is a reference, not a clause.
+opens a nested list, and otherwise it is a reference, not a clause. Items of a run-in list
+(`runin`) are clauses inside a line too, under the clause open there; the list's last item closes
+at its cap, so the clauses after it do not nest under it.
+
+A heading line of its own just above a numbered clause (`Candidate.line_head`) heads a group: in
+a numbered document it becomes a "grp" node holding that clause and the clauses numbered after it
+(until the next heading line or a higher number); above "N.1" with no clause N it becomes clause
+N itself ("DEFINITIONS" over 1.1, 1.2); above a "1." that restarts the numbering it opens a scope.
 """
 
 from __future__ import annotations
