@@ -45,11 +45,19 @@ class _Index:
     """Decisive phrases written "!!": a cross-reference in their sentence is their object, not a passing mention."""
     """Evidence phrases written with "!": one operative use addresses the topic."""
     order: Mapping[str, int]
+    pair_re: object
+    """Finds the words of pair evidence ("~raise|increase + price|charge"), each as a word's start."""
+    pair_words: Mapping[str, Tuple[Tuple[str, int], ...]]
+    """A pair word -> (pair key, which group) for every pair it belongs to."""
     variant_of: Mapping[str, str]
     """Another spelling of a phrase (British/American, hyphenated or not) -> the phrase as written."""
 
 
 _CACHE: Dict[tuple, _Index] = {}
+PAIR_WEIGHT = 1.2
+"""A pair (a word of each group in one sentence) weighs as a two-word phrase."""
+PAIR_SPAN = 90
+"""... when its two words are at most this many characters apart."""
 
 
 def _norm(text: str) -> str:
@@ -71,6 +79,7 @@ def _index(playbook) -> _Index:
     single: Dict[str, List[Tuple[str, str]]] = {}
     phrase_topics: Dict[str, List[str]] = {}
     words: Dict[str, set] = {}
+    pair_words: Dict[str, List[Tuple[str, int]]] = {}
     for t in playbook.topics:
         names = (t.name,) + tuple(t.synonyms)
         words[t.id] = set()
@@ -90,6 +99,18 @@ def _index(playbook) -> _Index:
                     single[n].append((t.id, s))
             words[t.id].update(w for w in re.findall(r"[a-z]{5,}", n) if w not in _GENERIC)
         for e in t.evidence:
+            if e.startswith("~"):
+                # a pair: a word from each group in one sentence ("~raise|increase + price|charge")
+                groups = [[_norm(w) for w in g.split("|") if _norm(w)] for g in e[1:].split("+")]
+                if len(groups) == 2 and all(groups):
+                    pkey = "/".join(groups[0]) + " ~ " + "/".join(groups[1])
+                    phrase_topics.setdefault(pkey, [])
+                    if t.id not in phrase_topics[pkey]:
+                        phrase_topics[pkey].append(t.id)
+                    for side, g in enumerate(groups):
+                        for w in g:
+                            pair_words.setdefault(w, []).append((pkey, side))
+                continue
             if e.startswith("-"):
                 # a blocker: a wording that holds an evidence phrase without being about the
                 # topic ("to provide the services" states a purpose); matched first, it counts
@@ -110,13 +131,17 @@ def _index(playbook) -> _Index:
                 phrase_topics.setdefault(n, [])
                 if t.id not in phrase_topics[n]:
                     phrase_topics[n].append(t.id)
-    weights = {p: _weight(p) for p in phrase_topics}
-    variants = {v: p for p in phrase_topics for v in _spellings(p) if v not in phrase_topics}
+    pairs = {p for p in phrase_topics if " ~ " in p}
+    weights = {p: (PAIR_WEIGHT if p in pairs else _weight(p)) for p in phrase_topics}
+    literal = [p for p in phrase_topics if p not in pairs]
+    variants = {v: p for p in literal for v in _spellings(p) if v not in phrase_topics}
     idx = _Index(
         choices=tuple(choices), choice_topics=tuple(owners), by_length=_by_length(choices), multiword={k: tuple(v) for k, v in multi.items()},
         single={k: tuple(v) for k, v in single.items()},
         exact=_group(choices, owners),
-        evidence_re=_trie_regex(list(phrase_topics) + list(variants)) if phrase_topics else None,
+        evidence_re=_trie_regex(literal + list(variants)) if literal else None,
+        pair_re=_trie_regex(pair_words, word_start=True) if pair_words else None,
+        pair_words={k: tuple(v) for k, v in pair_words.items()},
         variant_of=variants,
         phrase_topics={k: tuple(v) for k, v in phrase_topics.items()}, phrase_weight=weights,
         exclude={t.id: tuple(_norm(x) for x in getattr(t, "exclude", ()) if _norm(x)) for t in playbook.topics},
@@ -210,8 +235,9 @@ def _weight(phrase: str) -> float:
     return 0.8 if len(phrase) >= 6 else 0.5
 
 
-def _trie_regex(phrases: Iterable[str]):
-    """Return a regex matching any of `phrases` (as whole words), built from a trie (or two: see below)."""
+def _trie_regex(phrases: Iterable[str], word_start: bool = False):
+    """Return a regex matching any of `phrases` (as whole words), built from a trie (or two: see below);
+    with `word_start`, one matching them as the start of a word ("suspend" in "suspended")."""
     phrases = list(phrases)
 
     def trie_of(items) -> dict:
@@ -234,6 +260,8 @@ def _trie_regex(phrases: Iterable[str]):
     # a phrase starting with a word character starts a word; one starting with a quote or
     # another sign ('" means') may follow a word directly ('"charges" means'): two patterns, as
     # one lookbehind with an alternative doubles the scan
+    if word_start:
+        return re.compile(r"(?<![a-z0-9])(" + build(trie_of(phrases)) + r")[a-z'-]*")
     words = re.compile(r"(?<![a-z0-9])(" + build(trie_of(p for p in phrases if p[:1].isalnum())) + r")(?![a-z0-9])")
     signs = [p for p in phrases if not p[:1].isalnum()]
     if not signs:

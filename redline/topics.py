@@ -21,6 +21,9 @@ definitions list, addresses nothing else). The signals, all explainable:
   in Section 4.4") counts a quarter and never alone: "body: 'consequential damages' x2". Phrases
   match in British or American spelling and with or without a hyphen ("sub-contract"); a
   heading that is really a sentence ("1. Irish law governs this Agreement.") is read as text.
+- pair: where nothing else names a headless clause's subject, a word of each group of one of a
+  topic's pairs in one sentence ("~raise|increase + price|charges": "we can raise what we
+  charge") names it weakly: "body: 'raise/increase ~ price/charges' x1".
 - list: a lead-in without a heading or subject of its own ("The Client shall not: (a) ...
   (b) ...") takes, weakly, the topics its items' evidence names together: "list body: ...".
 - parent: a sub-clause with no heading of its own inherits its parent's topics, weakly (and
@@ -50,7 +53,7 @@ from redline.model import Agreement, TopicHit
 from redline.spans import own_pieces
 from redline.topic_headings import (_OPENING_HEADINGS, _heading, _heading_hits, _inline_headings, _inline_marks, _line_heading,
                                     _names_a_service, _related, _run_in_heading, _with_parent_heading)
-from redline.topic_index import _Index, _index, _norm
+from redline.topic_index import PAIR_SPAN, _Index, _index, _norm
 
 BODY_MIN = 2.2
 """Normalised evidence weight a clause's own text needs for a topic without a heading hit."""
@@ -87,6 +90,7 @@ class _Hits:
     def __init__(self, idx: _Index, text: str):
         self.starts: List[int] = []
         self.items: List[Tuple[int, str, bool]] = []
+        self._idx, self._text, self._low = idx, text, ""
         if idx.evidence_re is None:
             return
         low = text.lower().replace("’", "'").replace("‘", "'")
@@ -116,6 +120,7 @@ class _Hits:
                 sid = -1 - s // 300  # a long sentence: group by 300-character stretches
             self.starts.append(s)
             self.items.append((s, phrase, in_xref, sid))
+        self._idx, self._text, self._low = idx, text, low
 
     def within(self, pieces: Sequence[Tuple[int, int]]):
         for a, b in pieces:
@@ -123,6 +128,28 @@ class _Hits:
             while i < len(self.starts) and self.starts[i] < b:
                 yield self.items[i]
                 i += 1
+
+    def within_pairs(self, pieces: Sequence[Tuple[int, int]]):
+        """Yield pair evidence in `pieces`: a word of each group of a pair in one sentence, close
+        together (scanned on demand: only clauses where nothing else was found ask)."""
+        idx, text, low = self._idx, self._text, self._low
+        if idx.pair_re is None:
+            return
+        seen: Dict[Tuple[str, int], List[List[int]]] = {}
+        for a, b in pieces:
+            for m in idx.pair_re.finditer(low, a, b):
+                s = m.start()
+                lo = max(a, s - 300)
+                sid = max(text.rfind(". ", lo, s), text.rfind("; ", lo, s), text.rfind("\n\n", lo, s),
+                          text.rfind(": ", lo, s))
+                if sid < 0:
+                    sid = -1 - s // 300
+                for key, side in idx.pair_words.get(m.group(1), ()):
+                    seen.setdefault((key, sid), [[], []])[side].append(s)
+        for (key, sid), (xs, ys) in seen.items():
+            near = next(((x, y) for x in xs for y in ys if abs(x - y) <= PAIR_SPAN), None)
+            if near:
+                yield (min(near), key, False, sid)
 
 
 def _body_scores(idx: _Index, hits: Iterable[Tuple[int, str, bool]], n_words: int):
@@ -283,6 +310,16 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
                 # ("Coverage Requirements" for insurance cover, "Customer Conduct" for use)
                 scores[tid] = (round(min(0.6, 0.3 + norm / 10), 3), list(ev))
                 fallback = True
+        if not scores and not only and not list_item and not head and (not heading or soft) \
+                and 8 <= n_words <= 150 and clause.norm and (not clause.parent or "." in clause.norm):
+            # nothing found: a word of each group of a pair in one sentence ("we can raise what
+            # we charge"), the clause's strongest, names its subject weakly
+            paired = _body_scores(idx, list(hits.within(pieces)) + list(hits.within_pairs(pieces)), n_words)
+            if paired:
+                tid, (norm, _, ev, _, _) = max(paired.items(), key=lambda kv: (kv[1][0], -idx.order.get(kv[0], 0)))
+                if norm >= 0.7 and any(" ~ " in e for e in ev):
+                    scores[tid] = (round(min(0.5, 0.3 + norm / 10), 3), list(ev))
+                    fallback = True
         if clause.id in openers and "scope_of_services" not in scores and re.search(r"\b[Ss]ervices?\b", text[clause.body_start:clause.end]) \
                 and (not heading or _norm(heading).split(";")[0].strip() in _OPENING_HEADINGS):
             # the opening clause of a service exhibit or schedule says what service it covers

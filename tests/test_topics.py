@@ -196,7 +196,9 @@ def _variant_cases():
     out = []
     for f in sorted(VARIANTS.glob("*.yaml")):
         for case in yaml.safe_load(f.read_text(encoding="utf-8"))["cases"]:
-            out.append(pytest.param(case, id=case["id"]))
+            # a known miss stays in the file, visible, and is flagged the day it starts passing
+            marks = [pytest.mark.xfail(reason=case["known_miss"], strict=True)] if case.get("known_miss") else []
+            out.append(pytest.param(case, id=case["id"], marks=marks))
     return out
 
 
@@ -255,3 +257,20 @@ def test_exclusion_words_bar_only_what_follows_them(tmp_path, book):
         "2. Fees and Taxes. The Customer shall pay the fees in each Order. The fees exclude sales and use taxes.\n"))
     assert "taxes" in got["1"] and "fees_and_payment" not in got["1"], got["1"]
     assert {"taxes", "fees_and_payment"} <= set(got["2"]), got["2"]
+
+
+def test_pair_evidence_names_a_headless_clause_only_when_nothing_else_does(tmp_path, book):
+    ag2, res2, got = _classify_text(tmp_path, book, (
+        "TERMS\n\n"
+        "1. The Customer shall pay each invoice within 30 days.\n\n"
+        "2. The Customer shall pay each invoice within 30 days and the charges are payable monthly.\n"))
+    ag, res, _ = _classify_text(tmp_path, book, (
+        "TERMS\n\n"
+        "1. We can raise what we charge you for calls, but only once a year.\n"))
+    hits = {h.id: h for c in ag.clauses for h in res[c.id]}
+    assert "price_changes" in hits
+    assert any(" ~ " in e for e in hits["price_changes"].evidence), hits["price_changes"].evidence
+    assert hits["price_changes"].score <= 0.5  # weakly
+    # where a phrase names the subject, pairs add nothing
+    assert all(" ~ " not in e for c in ag2.clauses for h in res2[c.id] for e in h.evidence)
+    assert "fees_and_payment" in got["2"]
