@@ -493,3 +493,13 @@ def test_hard_wrapped_list_items_are_found_and_wrapped_amounts_are_not():
     check_structure(ag)
     assert ag.clause("main/7.2").children == ("main/7.2(a)", "main/7.2(b)")
     assert not ag.clause("main/7.3").children
+
+
+def test_heading_line_above_a_headless_number_is_that_clause_s_heading():
+    ag = segment(read_document(DATA / "headings-above-numbers.txt"))
+    check_structure(ag)
+    three = ag.clause("main/3")
+    assert three.heading == "FEES AND EXPENSES" and three.kind == "clause"
+    assert ag.text[three.start:].startswith("FEES AND EXPENSES\n3. The Client")
+    assert ag.text[three.body_start:].startswith("The Client shall pay")
+    assert "FEES" not in clause_text(ag, ag.clause("main/2"))

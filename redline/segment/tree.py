@@ -48,6 +48,8 @@ class Node:
     children: List[int] = field(default_factory=list)
     key: Optional[tuple] = None
     """For a group heading ("grp"): the numbering key of the clauses it holds."""
+    start: Optional[int] = None
+    """Where the clause begins when a heading line above its number is its heading."""
 
 
 @dataclass
@@ -318,6 +320,14 @@ class TreeBuilder:
             if placed:
                 self._add_item(cand, as_list=True)
             return
+        if not ok and placed and not prefix and last == 0 and n > 1 and parent_k is not None and parent_k >= 0:
+            # "Fees\n3. The Client shall pay ...": the numbering goes on under a heading line
+            sc = self.nodes[self.stack[parent_k]]
+            h = sc.heading
+            outer = self._scope_index(parent_k - 1) if parent_k > 0 else None
+            opos = self.nodes[self.stack[outer]].cand.pos if outer is not None else -1
+            ok = sc.cand.line_head and not sc.children and h is not None and h.body == cand.pos \
+                and self.last.get((opos, ()), 0) == n - 1
         if not ok:
             return
         below = (parent_k + 1) if parent_k is not None and parent_k >= 0 else 0
@@ -332,8 +342,57 @@ class TreeBuilder:
         self.group = None
         self._push(cand, family, vals, tok.norm, parent_k)
         self.last[key] = n
+        if not prefix and parent_k is not None and parent_k >= 0:
+            sc = self.nodes[self.stack[parent_k]]
+            if sc.family == "caps" and sc.cand.line_head:
+                # the numbering under a heading line may go on under the next one
+                outer = self._scope_index(parent_k - 1) if parent_k > 0 else None
+                self.last[(self.nodes[self.stack[outer]].cand.pos if outer is not None else -1, ())] = n
         if family == "art":
             self.last[(scope, ())] = n
+
+    def finish(self) -> None:
+        """Give a heading line that heads just one clause without a heading to that clause.
+
+        "Fees\n3. The Client shall pay ...": clause 3 is headed "Fees" (its span starts at the
+        heading line), rather than a group "Fees" holding clause 3 alone.
+        """
+        nodes = self.nodes
+        drop = set()
+        for i, g in enumerate(nodes):
+            h = g.heading
+            if g.family not in ("grp", "caps") or not g.cand.line_head or len(g.children) != 1 \
+                    or h is None:
+                continue
+            c = nodes[g.children[0]]
+            if c.family not in NUMBERED or c.heading is not None or c.cand.pos != h.body \
+                    or not c.cand.line_start:
+                continue
+            drop.add(i)
+            c.start = g.cand.pos
+            c.heading = Heading(h.start, h.end, c.cand.body, "line")
+            c.parent = g.parent
+            if g.parent is not None:
+                sib = nodes[g.parent].children
+                sib[sib.index(i)] = g.children[0]
+            todo = [g.children[0]]
+            while todo:
+                k = todo.pop()
+                nodes[k].level -= 1
+                todo.extend(nodes[k].children)
+        if not drop:
+            return
+        new_index = {}
+        kept = []
+        for i, nd in enumerate(nodes):
+            if i not in drop:
+                new_index[i] = len(kept)
+                kept.append(nd)
+        for nd in kept:
+            nd.parent = new_index[nd.parent] if nd.parent is not None else None
+            nd.children = [new_index[k] for k in nd.children]
+        self.nodes = kept
+        self.stack = []
 
     def _may_continue(self, prefix: Tuple[int, ...], n: int) -> bool:
         """False when a number inside a line ("4.2", "5.") can continue no numbering in force."""
