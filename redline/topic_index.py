@@ -11,6 +11,7 @@ Used by `redline.topics`; no I/O.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Mapping, Tuple
@@ -48,6 +49,9 @@ class _Index:
     pair_re: object
     """Finds the words of pair evidence ("~raise|increase + price|charge"), each as a word's start."""
     pair_words: Mapping[str, Tuple[Tuple[str, int], ...]]
+    vocab: Mapping[str, Mapping[str, float]]
+    """Word stem -> {topic: weight}: how much a word of the topic's own names, synonyms, evidence
+    and description says about it (more for words few other topics use)."""
     """A pair word -> (pair key, which group) for every pair it belongs to."""
     variant_of: Mapping[str, str]
     """Another spelling of a phrase (British/American, hyphenated or not) -> the phrase as written."""
@@ -131,6 +135,7 @@ def _index(playbook) -> _Index:
                 phrase_topics.setdefault(n, [])
                 if t.id not in phrase_topics[n]:
                     phrase_topics[n].append(t.id)
+    vocab = _vocabulary(playbook)
     pairs = {p for p in phrase_topics if " ~ " in p}
     weights = {p: (PAIR_WEIGHT if p in pairs else _weight(p)) for p in phrase_topics}
     literal = [p for p in phrase_topics if p not in pairs]
@@ -142,6 +147,7 @@ def _index(playbook) -> _Index:
         evidence_re=_trie_regex(literal + list(variants)) if literal else None,
         pair_re=_trie_regex(pair_words, word_start=True) if pair_words else None,
         pair_words={k: tuple(v) for k, v in pair_words.items()},
+        vocab=vocab,
         variant_of=variants,
         phrase_topics={k: tuple(v) for k, v in phrase_topics.items()}, phrase_weight=weights,
         exclude={t.id: tuple(_norm(x) for x in getattr(t, "exclude", ()) if _norm(x)) for t in playbook.topics},
@@ -155,6 +161,41 @@ def _index(playbook) -> _Index:
         _CACHE.clear()
     _CACHE[key] = idx
     return idx
+
+
+_STOP = frozenset(("the a an of to for and or in on by with this these your our its any all be is are will "
+                   "shall may must not no as at from that which such other than each under into upon if it "
+                   "we you us they their them has have had can would should could do does did more most less "
+                   "per one two three days day month months year years time party parties customer provider "
+                   "supplier client services service agreement terms").split())
+
+
+def stem(word: str) -> str:
+    """Return a crude stem: "charges" and "charged" -> "charg", "parties" -> "party"."""
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[:len(word) - len(suffix)] + repl
+    return word
+
+
+def stems(text: str) -> List[str]:
+    """Return the stems of the content words of `text`."""
+    return [stem(w) for w in re.findall(r"[a-z]+", text.lower().replace("’", "'")) if len(w) > 2 and w not in _STOP]
+
+
+def _vocabulary(playbook) -> Dict[str, Dict[str, float]]:
+    """Return stem -> {topic: weight} from each topic's own words (tf-idf over the topics)."""
+    counts: Dict[str, Dict[str, int]] = {}
+    for t in playbook.topics:
+        for s in (t.name, getattr(t, "description", "") or "") + tuple(t.synonyms) + tuple(t.evidence):
+            if s.startswith("-"):
+                continue
+            for w in set(stems(s.lstrip("!~").replace("|", " ").replace("+", " "))):
+                counts.setdefault(w, {})
+                counts[w][t.id] = counts[w].get(t.id, 0) + 1
+    n = max(1, len(playbook.topics))
+    return {w: {tid: math.log(1 + c) * math.log(n / len(by)) for tid, c in by.items()}
+            for w, by in counts.items() if len(by) < n}
 
 
 def _by_length(choices):

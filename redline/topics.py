@@ -24,6 +24,10 @@ definitions list, addresses nothing else). The signals, all explainable:
 - pair: where nothing else names a headless clause's subject, a word of each group of one of a
   topic's pairs in one sentence ("~raise|increase + price|charges": "we can raise what we
   charge") names it weakly: "body: 'raise/increase ~ price/charges' x1".
+- vocabulary: last of all, a headless numbered clause nothing else names takes, weakly (<= 0.45),
+  the topic whose own words (names, synonyms, evidence, description; tf-idf over the topics) it
+  shares most, when that topic clearly leads: "words 'loses', 'profits', 'lost' (the topic's
+  vocabulary)".
 - list: a lead-in without a heading or subject of its own ("The Client shall not: (a) ...
   (b) ...") takes, weakly, the topics its items' evidence names together: "list body: ...".
 - parent: a sub-clause with no heading of its own inherits its parent's topics, weakly (and
@@ -53,7 +57,7 @@ from redline.model import Agreement, TopicHit
 from redline.spans import own_pieces
 from redline.topic_headings import (_OPENING_HEADINGS, _heading, _heading_hits, _inline_headings, _inline_marks, _line_heading,
                                     _names_a_service, _related, _run_in_heading, _with_parent_heading)
-from redline.topic_index import PAIR_SPAN, _Index, _index, _norm
+from redline.topic_index import PAIR_SPAN, _Index, _index, _norm, stems
 
 BODY_MIN = 2.2
 """Normalised evidence weight a clause's own text needs for a topic without a heading hit."""
@@ -201,6 +205,36 @@ def _last_chars(text: str, pieces) -> str:
     return ""
 
 
+VOCAB_MIN = 1.5
+"""Vocabulary score (tf-idf of shared stems, by the square root of the clause's words) a topic
+needs to name a headless clause nothing else names ..."""
+VOCAB_LEAD = 1.5
+"""... and how many times the runner-up's it must be."""
+
+
+def _by_vocabulary(idx: _Index, text: str):
+    """Return (topic, score, evidence) when one topic's vocabulary clearly leads in `text`, or None."""
+    words = stems(text)
+    as_written = dict(zip(words, (w for w in re.findall(r"[A-Za-z]+", text.replace("’", "'"))
+                                  if stems(w))))  # stem -> the word as the text has it
+    totals: Dict[str, float] = {}
+    shared: Dict[str, List[Tuple[float, str]]] = {}
+    for w in set(words):
+        for tid, g in idx.vocab.get(w, {}).items():
+            totals[tid] = totals.get(tid, 0.0) + g
+            shared.setdefault(tid, []).append((g, as_written.get(w, w).lower()))
+    if not totals:
+        return None
+    norm = math.sqrt(max(8, len(words)))
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], idx.order.get(kv[0], 0)))
+    best, score = ranked[0]
+    runner = ranked[1][1] if len(ranked) > 1 else 0.0
+    if score / norm < VOCAB_MIN or score < VOCAB_LEAD * runner:
+        return None
+    top = ", ".join(f"'{w}'" for _, w in sorted(shared[best], reverse=True)[:4])
+    return best, round(min(0.45, 0.25 + score / norm / 20), 3), f"words {top} (the topic's vocabulary)"
+
+
 def _take_body(body, n_words: int, scores, related, decisive_only: bool, excluded) -> None:
     """Add to `scores` every topic the body evidence addresses (dense enough, two phrases in one
     sentence, one decisive phrase, or one long phrase in a short clause)."""
@@ -320,6 +354,14 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
                 if norm >= 0.7 and any(" ~ " in e for e in ev):
                     scores[tid] = (round(min(0.5, 0.3 + norm / 10), 3), list(ev))
                     fallback = True
+        if not scores and not only and not list_item and not clause.heading and not head and 8 <= n_words <= 150 \
+                and clause.norm and (not clause.parent or "." in clause.norm):
+            # still nothing, in a headless numbered clause: the words it shares with each topic's
+            # own vocabulary, when one topic clearly leads ("bill ... unpaid ... cut off")
+            found = _by_vocabulary(idx, "".join(text[a:b] for a, b in pieces))
+            if found:
+                scores[found[0]] = (found[1], [found[2]])
+                fallback = True
         if clause.id in openers and "scope_of_services" not in scores and re.search(r"\b[Ss]ervices?\b", text[clause.body_start:clause.end]) \
                 and (not heading or _norm(heading).split(";")[0].strip() in _OPENING_HEADINGS):
             # the opening clause of a service exhibit or schedule says what service it covers

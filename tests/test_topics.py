@@ -274,3 +274,14 @@ def test_pair_evidence_names_a_headless_clause_only_when_nothing_else_does(tmp_p
     # where a phrase names the subject, pairs add nothing
     assert all(" ~ " not in e for c in ag2.clauses for h in res2[c.id] for e in h.evidence)
     assert "fees_and_payment" in got["2"]
+
+
+def test_vocabulary_fallback_is_weak_explained_and_only_for_headless_clauses(tmp_path, book):
+    text = "Neither of us will be responsible to the other for profits it loses, however they are lost."
+    ag, res, got = _classify_text(tmp_path, book, f"TERMS\n\n1. {text}\n\n2. Hosting. {text}\n")
+    hits = {c.number.rstrip("."): res[c.id] for c in ag.clauses if c.number}
+    assert got["1"] == ["limitation_of_liability"], got["1"]
+    h = hits["1"][0]
+    assert h.score <= 0.45 and any("vocabulary" in e for e in h.evidence), h
+    # under a heading naming no topic the fallback stays silent
+    assert not any("vocabulary" in e for x in hits["2"] for e in x.evidence)
