@@ -35,7 +35,7 @@ _REF_AFTER = re.compile(r"(?:above|below|hereof|herein|hereunder|hereto|thereof|
                         r"and\s*\(|or\s*\(|[,;:)\]])", re.IGNORECASE)
 _SEP = re.compile(r"(?:[;,.:!?\]”\")]|[;,][^\S\r\n]*(?:and/or|and|or|but|plus))[^\S\r\n]*$")
 _LIST_SEP = re.compile(r"[;,]\s*(?:and/or|and|or|but|plus)?\s*$")
-_BARE = re.compile(r"[a-z][^\S\r\n]+(?:and/or|and|or)[^\S\r\n]*$")
+_BARE = re.compile(r"[a-z]\s+(?:and/or|and|or)$")
 _INTRODUCES = re.compile(r":[^\S\r\n]*\(?(?:[a-zA-Z]|[ivx]{1,4}|\d{1,2})[).][^\S\r\n]")
 _FIRST_PREV = set(":—–-.;!?")
 _WORD = re.compile(r"[A-Za-z]{2,}")
@@ -101,7 +101,7 @@ def _has_words(text: str, start: int, end: int) -> bool:
 def mark(text: str, cands: Sequence[Candidate]) -> List[Candidate]:
     """Return `cands` with run-in list items marked (`runin`, `cap`) and stray `loose` items dropped."""
     items = [i for i, c in enumerate(cands) if c.token is not None and c.kind == "num"
-             and c.token.family not in NUMBERED and not c.auto]
+             and c.token.family not in NUMBERED]
     if not items:
         return list(cands)
     stops = [i for i, c in enumerate(cands)
@@ -135,15 +135,19 @@ def mark(text: str, cands: Sequence[Candidate]) -> List[Candidate]:
                     if (fam, want - 1) in rd or (fam, 1) in rd:
                         break  # the list starts again or repeats: not one list
                     continue
-                bare = len(seq) >= 2 and not d.line_start and _BARE.search(text, max(0, d.pos - 12), d.pos)
+                bare = len(seq) >= 2 and _BARE.search(text[max(0, d.pos - 14):d.pos].rstrip())
                 if not (bare or _item_ok(text, d, False)) or not _has_words(text, last.body, d.pos):
                     break
                 seq.append(j)
                 seps.append(bool(bare or _LIST_SEP.search(text, max(0, d.pos - 16), d.pos)))
                 last = d
                 want += 1
-            if len(seq) < 2 or all(cands[k].line_start and not cands[k].loose for k in seq) \
-                    or not _has_words(text, last.body, len(text)):
+            if len(seq) < 2 or not _has_words(text, last.body, len(text)):
+                continue
+            if all((cands[k].line_start or cands[k].auto) and not cands[k].loose for k in seq):
+                if all(seps):  # items on lines of their own ending ";" or ",": fragments, not headings
+                    for k in seq:
+                        cands[k]._heading = False
                 continue
             introduced = not c.line_start and _prev_word(text, c.pos)[0] in ":—–"
             if not all(seps) and not introduced:
@@ -156,6 +160,8 @@ def mark(text: str, cands: Sequence[Candidate]) -> List[Candidate]:
             member.update(seq)
             for k in seq:
                 cands[k].runin = True
+                if all(seps):
+                    cands[k]._heading = False  # "(c) On-Net Calls." ending a list is no heading
             if not last.line_start:
                 # items ending ";" or ",": the list ends with its sentence; else with its paragraph
                 cap = _sentence_end(text, last.body, last.line_end) if all(seps) else None
