@@ -35,7 +35,8 @@ definitions list, addresses nothing else). The signals, all explainable:
   'Termination'". An item of a list that completes its parent's sentence ("... may suspend if:
   6.1.1 ...; or") adds only topics named in decisive words.
 - structure: a numbered clause without a heading (or under a line or sentence naming no
-  topic, or a heading sharing a word with the topic) is about its strongest evidence; the opening
+  topic, or a heading sharing a word with the topic, or any heading in a document whose headings
+  seldom name a topic: "Money Matters", "If Things Go Wrong") is about its strongest evidence; the opening
   clause of a service exhibit, schedule or SOW ("General", "Applicability", no heading) that
   names a service is its scope statement: "opening clause of exhibit-...".
 - exclusions: a topic whose `exclude` words are in the heading is taken neither from the heading
@@ -71,6 +72,8 @@ FALLBACK_BESIDE = 1.0
 """Body weight a sub-clause with a subject of its own needs to inherit one of its parent's topics too."""
 FALLBACK_UNDER_HEADING = 1.4
 """... and under a heading that names no topic but shares a word with the strongest one."""
+PLAIN_HEADINGS = 0.35
+"""Below this share of headings naming a topic, a document's headings are its own words."""
 LIST_SCORE = 0.38
 """Score of a topic a lead-in takes from its list's items: below what sub-clauses inherit."""
 SENTENCE_MIN = 2.0
@@ -268,6 +271,11 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
                 openers.add(first.id)
     own_end: Dict[str, str] = {}
     parents = {c.parent for c in agreement.clauses if c.parent}
+    # a document whose headings seldom name a topic ("Money Matters", "If Things Go Wrong")
+    # heads its clauses in its own words: there a heading naming no topic does not stop the
+    # text from naming the subject
+    headed = [c for c in agreement.clauses if c.heading]
+    plain_headings = sum(1 for c in headed if _heading_hits(idx, c.heading)) < PLAIN_HEADINGS * len(headed)
     for clause in agreement.clauses:  # document order: parents before children
         heading = _heading(agreement, clause)
         head = _heading_hits(idx, heading)
@@ -339,12 +347,12 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
             # list items are left to their parent
             tid, (norm, _, ev, _, _) = max(body.items(), key=lambda kv: (kv[1][0], -idx.order.get(kv[0], 0)))
             if norm >= 0.7 and tid not in scores and (not scores or norm >= FALLBACK_BESIDE) \
-                    and (not heading or soft or (tid in related and norm >= FALLBACK_UNDER_HEADING)):
+                    and (not heading or soft or plain_headings or (tid in related and norm >= FALLBACK_UNDER_HEADING)):
                 # under a heading naming no topic, only a topic sharing one of its words
                 # ("Coverage Requirements" for insurance cover, "Customer Conduct" for use)
                 scores[tid] = (round(min(0.6, 0.3 + norm / 10), 3), list(ev))
                 fallback = True
-        if not scores and not only and not list_item and not head and (not heading or soft) \
+        if not scores and not only and not list_item and not head and (not heading or soft or plain_headings) \
                 and 8 <= n_words <= 150 and clause.norm and (not clause.parent or "." in clause.norm):
             # nothing found: a word of each group of a pair in one sentence ("we can raise what
             # we charge"), the clause's strongest, names its subject weakly
@@ -354,7 +362,8 @@ def classify(agreement: Agreement, playbook) -> Dict[str, Tuple[TopicHit, ...]]:
                 if norm >= 0.7 and any(" ~ " in e for e in ev):
                     scores[tid] = (round(min(0.5, 0.3 + norm / 10), 3), list(ev))
                     fallback = True
-        if not scores and not only and not list_item and not clause.heading and not head and 8 <= n_words <= 150 \
+        if not scores and not only and not list_item and (not clause.heading or plain_headings) and not head \
+                and 8 <= n_words <= 150 \
                 and clause.norm and (not clause.parent or "." in clause.norm):
             # still nothing, in a headless numbered clause: the words it shares with each topic's
             # own vocabulary, when one topic clearly leads ("bill ... unpaid ... cut off")

@@ -278,10 +278,22 @@ def test_pair_evidence_names_a_headless_clause_only_when_nothing_else_does(tmp_p
 
 def test_vocabulary_fallback_is_weak_explained_and_only_for_headless_clauses(tmp_path, book):
     text = "Neither of us will be responsible to the other for profits it loses, however they are lost."
-    ag, res, got = _classify_text(tmp_path, book, f"TERMS\n\n1. {text}\n\n2. Hosting. {text}\n")
+    ag, res, got = _classify_text(tmp_path, book, (
+        f"TERMS\n\n1. {text}\n\n2. Hosting. {text}\n\n3. Governing Law. The laws of Ohio govern this Agreement.\n\n"
+        "4. Notices. Notices shall be in writing and sent by certified mail.\n"))
     hits = {c.number.rstrip("."): res[c.id] for c in ag.clauses if c.number}
     assert got["1"] == ["limitation_of_liability"], got["1"]
     h = hits["1"][0]
     assert h.score <= 0.45 and any("vocabulary" in e for e in h.evidence), h
-    # under a heading naming no topic the fallback stays silent
+    # under a heading naming no topic, in a document whose headings name topics, it stays silent
     assert not any("vocabulary" in e for x in hits["2"] for e in x.evidence)
+
+
+def test_headings_in_the_documents_own_words_do_not_hide_the_text(tmp_path, book):
+    # none of these headings names a topic: the text decides, as it would without them
+    _, _, got = _classify_text(tmp_path, book, (
+        "OUR TERMS\n\n"
+        "1. Moving On\n\nYour phone numbers can come with you if you move to a different phone company.\n\n"
+        "2. Acts of Nature\n\nNo one is at fault for delays caused by floods, fires, pandemics or similar events.\n\n"
+        "3. Paperwork\n\nThese conditions can only be altered by a document both of us sign.\n"))
+    assert "number_porting" in got["1"] and "force_majeure" in got["2"] and "amendments" in got["3"], got
