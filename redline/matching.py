@@ -28,6 +28,7 @@ class Compiled:
         self.customer = tuple(a for a in customer_aliases if a)
         self._cache: Dict[str, "re.Pattern[str]"] = {}
         self._anywhere: Dict[tuple, bool] = {}
+        self._cues: Dict[tuple, bool] = {}
 
     @staticmethod
     def _alt(aliases: Sequence[str]) -> str:
@@ -38,8 +39,15 @@ class Compiled:
         # "with the Client's consent" reads as "by Supplier" does
         return r"\b(?:the\s+)?(?:" + "|".join(parts) + r")(?:['’]s)?\b"
 
-    def pattern(self, source: str) -> "re.Pattern[str]":
-        """Return `source` compiled (case-insensitive) with the party placeholders expanded."""
+    def pattern(self, source: str, elided: bool = False) -> "re.Pattern[str]":
+        """Return `source` compiled (case-insensitive) with the party placeholders expanded;
+        `elided`: {party} also matches a subject left out ("... and may") or a pronoun ("It may")."""
+        if elided and "{party}" in source:
+            key = "\x01" + source
+            hit = self._cache.get(key)
+            if hit is None:
+                hit = self._cache[key] = self._expand(source, True)
+            return hit
         hit = self._cache.get(source)
         if hit is None and not _NAMES_PARTY.search(source):
             # the same for every agreement: compiled once per process, not once per party names
@@ -48,12 +56,30 @@ class Compiled:
                 hit = _SHARED[source] = re.compile(source.replace("{may}", MAY), re.IGNORECASE)
             self._cache[source] = hit
         if hit is None:
-            expanded = source.replace("{may}", MAY)
-            expanded = expanded.replace("{provider}", self._alt(self.provider))
-            expanded = expanded.replace("{customer}", self._alt(self.customer))
-            expanded = expanded.replace("{party}", "(?P<actor>" + self._alt(self.provider + self.customer) + ")")
-            hit = re.compile(expanded, re.IGNORECASE)
-            self._cache[source] = hit
+            hit = self._cache[source] = self._expand(source, False)
+        return hit
+
+    def _expand(self, source: str, elided: bool) -> "re.Pattern[str]":
+        expanded = source.replace("{may}", MAY)
+        expanded = expanded.replace("{provider}", self._alt(self.provider))
+        expanded = expanded.replace("{customer}", self._alt(self.customer))
+        names = "(?P<actor>" + self._alt(self.provider + self.customer) + ")"
+        if elided:
+            # {party} is also a subject left out or named by a pronoun ("Provider may suspend the
+            # Services and may terminate ...", "It may increase them"): `elided`, resolved by
+            # `find` to the party standing as the subject before it
+            names = "(?:" + names + r"|(?P<elided>\b(?:it|and(?:\s+also)?)\b))"
+        return re.compile(expanded.replace("{party}", names), re.IGNORECASE)
+
+    def cue(self, low: str) -> bool:
+        """Return True when the lower-cased window `low` may leave a party out or name it "it"
+        (cached per window text: every rule asks)."""
+        key = low  # the text itself: one Compiled serves every agreement with the same names
+        hit = self._cues.get(key)
+        if hit is None:
+            if len(self._cues) > 8192:
+                self._cues.clear()
+            hit = self._cues[key] = _ELLIPSIS.search(low) is not None
         return hit
 
     def anywhere(self, source: str, whole: str) -> bool:
@@ -85,20 +111,23 @@ class Compiled:
             return "customer"
         return None
 
-    def subject(self, window: str, pos: int) -> Optional[str]:
+    def subject(self, window: str, pos: int, strict: bool = False) -> Optional[str]:
         """Return the role of the party doing what is said at `pos` in `window`.
 
         The nearest party named before `pos` that stands as a subject (followed by a verb such as
-        "shall", "is", "may") wins; failing that, the nearest party named before `pos`.
+        "shall", "is", "may") wins; failing that (unless `strict`), the nearest party named before `pos`.
         """
         best = subj = None
         lo = max(0, pos - 250)
-        for m in self.pattern("{party}").finditer(window, lo, pos + 1):
+        names = self._cache.get("\x00names")
+        if names is None:
+            names = self._cache["\x00names"] = re.compile(self._alt(self.provider + self.customer), re.I)
+        for m in names.finditer(window, lo, pos + 1):
             if m.start() <= pos:
                 best = m
-                if _SUBJECT_VERB.match(window, m.end()):
+                if _SUBJECT_VERB.match(window, m.end()) or (strict and _ANY_VERB.match(window, m.end())):
                     subj = m
-        pick = subj or best
+        pick = subj if strict else (subj or best)
         return self.role(pick.group(0)) if pick else None
 
 
@@ -106,6 +135,13 @@ _SUBJECT_VERB = re.compile(
     r"(?:\s*,[^,.;]{0,80},)?(?:\s+and\s+(?:its|our|their)\s+[\w\s,]{0,40}?)?\s+(?:also\s+|hereby\s+|further\s+)?"
     r"(?:shall|will|may|must|can|is|are|has|have|agrees?|makes?|reserves?|disclaims?|assumes?|accepts?|does|"
     r"warrants?|represents?|undertakes?|retains?|owns?)\b", re.I)
+_ELLIPSIS = re.compile(r"\b(?:and|it)\s+(?:also\s+)?(?:may|can|shall|will|must|reserves?|agrees?|undertakes?|"
+                       r"is\s+entitled|has\s+the\s+right|is\s+free|shall\s+be\s+entitled)\b")
+"""A window where a party may be left out ("... and may terminate") or named by "it": only there
+does {party} also match such a subject (it is costly to look for everywhere)."""
+_ANY_VERB = re.compile(r"\s+(?:also\s+)?[a-z]{2,}s\b")
+"""A party followed by a present-tense verb ("The Supplier sets the Charges"): a subject, for
+resolving "It may ..." or "... and may ..." to the party they stand for."""
 _NUM_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
@@ -270,6 +306,7 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
     m = rule.match
     window = text[start:end]
     low = window.lower()
+    elided = comp.cue(low)
     raw: List[Tuple[int, int, Optional[str], str]] = []
     for p in m.phrases:
         if max(p.lower().split(), key=len) not in low:
@@ -280,23 +317,32 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
         if not _could(r, low):
             continue
         kind = "party" if "{party}" in r else ("fixed" if "{provider}" in r or "{customer}" in r else "free")
-        pat = comp.pattern(r)
+        pat = comp.pattern(r, elided)
         pos = 0
         while pos <= len(window):
             hit = pat.search(window, pos)
             if hit is None:
                 break
-            actor = hit.groupdict().get("actor")
+            groups = hit.groupdict()
+            actor = groups.get("actor")
+            elided = groups.get("elided")
             if hit.end() > hit.start():
                 how = kind if actor or kind != "party" else "free"
+                role = comp.role(actor) if actor else None
+                if elided:
+                    # "... and may terminate", "It may ...": the party standing as the subject
+                    # before it (in an earlier sentence for "It"); none found, no finding
+                    role, how = comp.subject(text, start + hit.start("elided"), strict=True), "party"
                 hs, he = hit.span()
-                if hit.groupdict().get("span"):
+                if groups.get("span"):
                     hs, he = hit.span("span")
-                raw.append((hs, he, comp.role(actor) if actor else None, how))
+                if role is not None or not elided:
+                    raw.append((hs, he, role, how))
             # after a party-led match, look again from just after that party's name, so a later
             # party in the same window ("you agree that we will ...") gets its own chance
-            pos = hit.start("actor") + 1 if actor else max(hit.end(), hit.start() + 1)
-    for hit in _near(m, comp, window, low):
+            lead = "actor" if actor else "elided" if elided else None
+            pos = hit.start(lead) + 1 if lead else max(hit.end(), hit.start() + 1)
+    for hit in _near(m, comp, window, low, text, start, elided):
         raw.append(hit)
     for f in m.fuzzy:
         if len(window) < len(f) // 2:
@@ -354,7 +400,7 @@ def _agent(comp: Compiled, window: str, s: int, e: int) -> Optional[str]:
     if verb is None:
         return None
     by = comp.pattern(r"\bby\s+{party}").search(window, verb.end(), min(len(window), max(e, verb.end()) + 60))
-    if by is None or _CLAUSE_BREAK.search(window, verb.end(), by.start()):
+    if by is None or not by.group("actor") or _CLAUSE_BREAK.search(window, verb.end(), by.start()):
         return None
     return comp.role(by.group("actor"))
 
@@ -362,11 +408,23 @@ def _agent(comp: Compiled, window: str, s: int, e: int) -> Optional[str]:
 def _could(source: str, low: str) -> bool:
     """Return False when `source` cannot match the lower-cased window `low`: none of the words one
     of which its every match contains is there (a substring test is far cheaper than a search)."""
-    words = literals(source)
-    return not words or any(w in low for w in words)
+    words = _WORDS.get(source)
+    if words is None:
+        words = _WORDS[source] = literals(source)
+    if not words:
+        return True
+    for w in words:
+        if w in low:
+            return True
+    return False
 
 
-def _near(m: Match, comp: Compiled, window: str, low: str) -> List[Tuple[int, int, Optional[str], str]]:
+_WORDS: Dict[str, Tuple[str, ...]] = {}
+"""Per expression: the words one of which its every match contains (see `literals`)."""
+
+
+def _near(m: Match, comp: Compiled, window: str, low: str, text: str = "",
+          start: int = 0, elided: bool = False) -> List[Tuple[int, int, Optional[str], str]]:
     """Return hits where one match of every `near` group lies within `m.within` characters."""
     if not m.near:
         return []
@@ -381,14 +439,20 @@ def _near(m: Match, comp: Compiled, window: str, low: str) -> List[Tuple[int, in
             if not _could(pattern, low):
                 continue
             lead = pattern.startswith(("{party}", "{provider}", "{customer}"))
-            for hit in comp.pattern(pattern).finditer(window):
+            for hit in comp.pattern(pattern, elided).finditer(window):
                 if hit.end() > hit.start():
                     actor = hit.groupdict().get("actor")
+                    role = comp.role(actor) if actor else None
+                    if hit.groupdict().get("elided"):
+                        role = comp.subject(text or window, (start if text else 0) + hit.start("elided"),
+                                            strict=True)
+                        if role is None:
+                            continue
                     st = hit.start()
                     if lead:  # "the Customer shall not ...": distances count from the name
                         article = _ARTICLE.match(window, st, hit.end())
                         st = article.end() if article else st
-                    spans.append((st, hit.end(), comp.role(actor) if actor else None))
+                    spans.append((st, hit.end(), role))
         if not spans:
             return []
         found.append(spans)
