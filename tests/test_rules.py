@@ -177,6 +177,17 @@ def test_actor_reads_whose_right_it_is():
     assert _hits(rule, "Customer agrees that Vendor may suspend the Service.")
 
 
+def test_a_subject_left_out_or_named_by_it_is_the_party_before_it():
+    rule = _rule([r"{party}\s+{may}\s*terminate"], actor="provider")
+    assert _hits(rule, "Vendor may suspend the Service and may also terminate this Agreement.")
+    assert not _hits(rule, "Customer may suspend its use and may terminate this Agreement.")
+    assert not _hits(rule, "The Service is provided as is and may terminate without warning.")
+    comp = rules.Compiled(("Vendor",), ("Customer",))
+    for first, flagged in (("Vendor sets the fees. ", True), ("Customer sets its budget. ", False)):
+        text = first + "It may terminate this Agreement."
+        assert bool(rules.find(rule, comp, text, len(first), len(text), text)) is flagged, first
+
+
 def test_topical_expressions_only_count_inside_the_rules_topic():
     rule = rules.Rule(id="t", topic="late_payment", title="t", severity="medium",
                       match=rules.Match(topical=(r"\d+\s*%\s*(?:per|a)\s+(?:month|year)",),
