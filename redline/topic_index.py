@@ -3,10 +3,12 @@
 `_index(playbook) -> _Index` (cached by the playbook's topics): every normalised name and
 synonym for heading matching (also ordered by length, since a fuzzy ratio of 85 needs lengths
 within about a third of each other), single- and multi-word synonyms, evidence phrases with
-their topics and weights, decisive ("!") and cross-reference-proof ("!!") phrases, blockers ("-": a wording that holds
-a phrase without being about its topic, matched and counted for nothing), and one
-trie-built regex (two when some phrases start with a quote) that finds them all in one scan.
-Used by `redline.topics`; no I/O.
+their topics and weights, decisive ("!") and cross-reference-proof ("!!") phrases, blockers
+("-": a wording that holds a phrase without being about its topic, matched and counted for
+nothing), each phrase's British/American and hyphen spellings, one trie-built regex (two when
+some phrases start with a quote) that finds them all in one scan, the words of pair evidence
+("~a|b + x|y") with their own regex, and each topic's vocabulary (tf-idf of the stems of its
+own words) for the last-resort fallback. Used by `redline.topics`; no I/O.
 """
 
 from __future__ import annotations
