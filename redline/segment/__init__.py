@@ -88,13 +88,14 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
     text = document.text
     n = len(text)
     nodes = builder.nodes
+    node_start = [nd.cand.pos if nd.start is None else nd.start for nd in nodes]
     starts: List[PartStart] = list(builder.parts)
     title = _title.find(text, lines.spans(), furn, document.path)
 
     # a cover memo ahead of the paginated agreement
     cover_end = None
     if starts and starts[0].head is None:
-        part0_first = next((_start(nd) for nd in nodes if nd.part == 0), None)
+        part0_first = next((node_start[i] for i, nd in enumerate(nodes) if nd.part == 0), None)
         limit = part0_first if part0_first is not None else (starts[1].start if len(starts) > 1 else n)
         for f in furn:
             if f.start >= limit:
@@ -140,7 +141,7 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
 
     # blocks
     mask = _candidates.FurnitureMask([(f.start, f.end) for f in furn])
-    clause_starts = {_start(nd) for nd in nodes} | {p.start for p in parts}
+    clause_starts = set(node_start) | {p.start for p in parts}
     line_spans = lines.spans()
     starts_by_line = {lines.starts[lines.index(p)] for p in clause_starts}
     sig = _blocks.signatures(text, line_spans, mask.covers, lambda s: s in starts_by_line)
@@ -179,12 +180,12 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
     ci = 0
     open_: List[int] = []
     for i, nd in enumerate(nodes):
-        pos = _start(nd)
+        pos = node_start[i]
         while ci < len(cuts) and cuts[ci] <= pos:
             x = cuts[ci]
             ci += 1
             if open_ and node_part[open_[0]] == part_at(x) and (nd.level == 1 or node_part[i] != part_at(x)) \
-                    and x > _start(nodes[open_[-1]]):
+                    and x > node_start[open_[-1]]:
                 while open_:
                     ends[open_.pop()] = x
         while open_ and (node_part[open_[-1]] != node_part[i] or nodes[open_[-1]].level >= nd.level):
@@ -194,7 +195,7 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
     while ci < len(cuts) and open_:
         x = cuts[ci]
         ci += 1
-        if node_part[open_[0]] == part_at(x) and x > _start(nodes[open_[-1]]):
+        if node_part[open_[0]] == part_at(x) and x > node_start[open_[-1]]:
             while open_:
                 ends[open_.pop()] = x
     while open_:
@@ -202,7 +203,7 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
         ends[j] = parts[node_part[j]].end
 
     # the last item of a run-in list ends with its sentence: the words after it are its parent's
-    last_desc = [_start(nd) for nd in nodes]
+    last_desc = list(node_start)
     for i in range(len(nodes) - 1, -1, -1):
         p = nodes[i].parent
         if p is not None:
@@ -212,7 +213,7 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
         if cap is not None and nd.cand.body < cap < ends[i] and last_desc[i] < cap:
             ends[i] = cap
         if nd.parent is not None and ends[nd.parent] < ends[i]:
-            ends[i] = max(ends[nd.parent], _start(nd))
+            ends[i] = max(ends[nd.parent], node_start[i])
 
     # ids
     keys: List[str] = []
@@ -234,7 +235,7 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
         h = nd.heading
         heading = " ".join(text[h.start:h.end].split()) if h is not None and h.end > h.start else None
         body = h.body if h is not None else nd.cand.body
-        start = _start(nd)
+        start = node_start[i]
         end = max(ends[i], start)
         body = min(max(body, start), end)
         kind = "item" if nd.cand.runin else ("heading" if nd.family == "grp" or (
@@ -248,10 +249,6 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
     redaction_marks = tuple(_furniture.redactions(text))
     return Agreement(document=document, title=title, parts=tuple(parts), clauses=tuple(clauses),
                      furniture=tuple(furn), blocks=tuple(block_list), redactions=redaction_marks)
-
-
-def _start(nd: Node) -> int:
-    return nd.cand.pos if nd.start is None else nd.start
 
 
 def _key(nd: Node, parent_key: Optional[str], text: str) -> str:

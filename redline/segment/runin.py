@@ -17,8 +17,9 @@ Candidates that only a run-in list could make clauses (`loose`) and that are in 
 
 from __future__ import annotations
 
+import bisect
 import re
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from redline.segment.candidates import Candidate
 
@@ -107,9 +108,20 @@ def mark(text: str, cands: Sequence[Candidate]) -> List[Candidate]:
     stops = [i for i, c in enumerate(cands)
              if (c.kind != "num" and c.line_start) or (c.line_start and c.token is not None
                                                          and c.token.family in NUMBERED)]
-    import bisect
     member = set()
     readings = {i: _readings(cands[i]) for i in items}
+    where: Dict[Tuple[str, int], List[int]] = {}
+    for a, i in enumerate(items):
+        for r in readings[i]:
+            where.setdefault(r, []).append(a)
+
+    def between(key: Tuple[str, int], lo: int, hi: int) -> bool:
+        lst = where.get(key)
+        if not lst:
+            return False
+        k = bisect.bisect_right(lst, lo)
+        return k < len(lst) and lst[k] < hi
+
     for a, i in enumerate(items):
         c = cands[i]
         if i in member or all(v != 1 for _, v in readings[i]):
@@ -123,24 +135,26 @@ def mark(text: str, cands: Sequence[Candidate]) -> List[Candidate]:
             last = c
             stop_k = bisect.bisect_right(stops, i)
             stop = stops[stop_k] if stop_k < len(stops) else len(cands)
-            for b in range(a + 1, len(items)):
+            a_last = a
+            while True:
+                lst = where.get((fam, want))
+                k = bisect.bisect_right(lst, a_last) if lst else 0
+                if not lst or k == len(lst):
+                    break
+                b = lst[k]
                 j = items[b]
-                if j >= stop:
-                    break
                 d = cands[j]
-                if d.pos - last.pos > MAX_GAP:
+                if j >= stop or d.pos - last.pos > MAX_GAP:
                     break
-                rd = readings[j]
-                if (fam, want) not in rd:
-                    if (fam, want - 1) in rd or (fam, 1) in rd:
-                        break  # the list starts again or repeats: not one list
-                    continue
+                if between((fam, want - 1), a_last, b) or between((fam, 1), a_last, b):
+                    break  # the list starts again or repeats: not one list
                 bare = len(seq) >= 2 and _BARE.search(text[max(0, d.pos - 14):d.pos].rstrip())
                 if not (bare or _item_ok(text, d, False)) or not _has_words(text, last.body, d.pos):
                     break
                 seq.append(j)
                 seps.append(bool(bare or _LIST_SEP.search(text, max(0, d.pos - 16), d.pos)))
                 last = d
+                a_last = b
                 want += 1
             if len(seq) < 2 or not _has_words(text, last.body, len(text)):
                 continue
