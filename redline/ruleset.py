@@ -21,8 +21,8 @@ MAX_WINDOW = 2000
 """The most text one regular expression ever sees at once (a clause-sized window)."""
 
 PLACEHOLDERS = ("{provider}", "{customer}", "{party}")
-MAY = (r"(?:(?:may|can)(?!not)\b(?!\s+not\b)|(?:is|are|shall\s+be|will\s+be)\s+(?:entitled(?:\s+to)?|free\s+to|at\s+liberty\s+to)"
-       r"|(?:has|have|shall\s+have|will\s+have)\s+the\s+(?:right|option)(?:\s*,[^,.;]{0,40},)?\s+to"
+MAY = (r"(?:(?:may|can)(?!not)\b(?!\s+not\b)|(?:is|are|shall\s+be|will\s+be)\s+(?:entitled|free|at\s+liberty)(?:\s+to)?"
+       r"|(?:has|have|shall\s+have|will\s+have)\s+the\s+(?:right|option)(?:\s*,[^,.;]{0,40},)?(?:\s+to)?"
        r"|(?:reserves?|retains?)\s+(?:to\s+itself\s+)?(?:as\s+)?the\s+right(?:\s+to)?)"
        r"(?:\s*(?:,\s*)?(?:and\s+)?(?:a(?:lso|t\s+any\s+time|t\s+its\s+(?:sole\s+|absolute\s+)?(?:option|discretion))"
        r"|f(?:urther|rom\s+time\s+to\s+time|orthwith)|i(?:mmediately|n\s+its\s+(?:sole\s+|absolute\s+)?"
