@@ -503,3 +503,18 @@ def test_heading_line_above_a_headless_number_is_that_clause_s_heading():
     assert ag.text[three.start:].startswith("FEES AND EXPENSES\n3. The Client")
     assert ag.text[three.body_start:].startswith("The Client shall pay")
     assert "FEES" not in clause_text(ag, ag.clause("main/2"))
+
+
+def test_bold_markdown_heading_line_heads_the_numbered_clauses_below():
+    text = ("# Voice Terms\n\nThese terms apply to each order.\n\n"
+            "1. **Services.** Provider shall supply the services in each order.\n\n"
+            "2. **Fees.** Customer shall pay the fees within thirty days of each invoice.\n\n"
+            "3. **Taxes.** Customer shall pay all taxes on the services.\n\n**Service Levels**\n\n"
+            "4. **Availability.** Provider shall keep the services available 99.9% of each month.\n\n"
+            "5. **Credits.** Customer receives credits for each hour below the target.\n")
+    ag = segment(Document(path="a.md", kind="md", text=text))
+    check_structure(ag)
+    group = next(c for c in ag.clauses if c.heading == "Service Levels")
+    assert [ag.clause(k).norm for k in group.children] == ["4", "5"]
+    three = next(c for c in ag.clauses if c.norm == "3")
+    assert "Service Levels" not in clause_text(ag, three)

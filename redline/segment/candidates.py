@@ -288,10 +288,14 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
             continue
         line = text[ls:le]
         h = line.strip()
+        hs = ls + (len(line) - len(line.lstrip()))
+        start = hs
+        if len(h) > 4 and h[:2] in ("**", "__") and h.endswith(h[:2]):
+            h = h[2:-2].strip()  # a bold heading in Markdown: "**Service Levels**"
+            hs = text.index(h, hs)
         if not h or not h[0].isupper():
             continue
         words = h.split()
-        hs = ls + (len(line) - len(line.lstrip()))
         if not 1 <= len(words) <= 14 or sum(c.isalpha() for c in h) < 4 or mask.at(hs) \
                 or _SIGNATURE.search(h.upper()) or _PART_WORD.search(h.upper()) \
                 or h.endswith((".", ",", ";", ":")):
@@ -306,7 +310,7 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
         if ls in toc:
             continue
         nxt = _next_text(text, le)
-        if nxt >= len(text) or hs == first_text:
+        if nxt >= len(text) or start == first_text:
             continue
         nls, nle = lines.span(nxt)
         nm = CANDIDATE.match(text, nxt)
@@ -320,7 +324,7 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
         if not numbered_next and (nle - nls < (20 if question else 40 if caps else 60)
                                   or (not caps and not question and nls == le + 1)):
             continue  # a heading is followed by its text, not by another short line
-        c = Candidate(hs, nxt, True, le, None, kind="caps", line_head=numbered_next)
+        c = Candidate(start, nxt, True, le, None, kind="caps", line_head=numbered_next)
         e = hs + len(h)
         c._heading = headings.Heading(hs, e, nxt, "line")
         out.append(c)
