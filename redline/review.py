@@ -249,6 +249,10 @@ def review(agreement, topics, parties, playbook):
                 start, end, whole = ss, se, True
             elif apply != "comment":
                 apply = "comment"  # too long to replace cleanly: the proposal goes in the margin
+        if whole and start < hit.start:
+            # the sentence may begin in the clause above (a lead-in whose items are clauses of
+            # their own): the finding belongs where its words begin
+            clause = deepest_clause(agreement, start)
         hit = _rules.Hit(start, end, hit.actor)
         fid = f"{rule.id}@{hit.start}"
         used_ids[fid] = used_ids.get(fid, 0) + 1
