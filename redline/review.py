@@ -191,7 +191,8 @@ class _TopicWindows:
 
 
 class _KeywordIndex:
-    """Which windows contain a word: one scan of the lower-cased text per word, cached."""
+    """Which windows contain a word: one scan of the lower-cased text per word (skipping to the
+    next window after each hit), cached."""
 
     def __init__(self, text: str, spans: Sequence[Tuple[int, int]]) -> None:
         self.spans = spans
@@ -214,6 +215,10 @@ class _KeywordIndex:
                 i = bisect.bisect_right(self.starts, pos) - 1
                 if i >= 0 and pos + len(word) <= self.spans[i][1]:
                     found.add(i)
+                    # one hit per window is enough: go on from the next window
+                    nxt = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.low)
+                    pos = self.low.find(word, max(pos + 1, nxt))
+                    continue
                 pos = self.low.find(word, pos + 1)
         hit = self.cache[word] = frozenset(found)
         return hit
