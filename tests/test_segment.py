@@ -401,12 +401,14 @@ def test_runin_list_items_are_child_clauses_with_exact_spans():
     assert a.kind == "item" and a.parent == "main/2.2" and a.number == "(a)"
     assert ag.text[a.start:a.end].strip() == ("(a) the Customer fails to pay any undisputed amount "
                                               "within thirty (30) days of its due date;")
-    # the sentence after the list is the clause's, not the last item's
+    # a clause's own text is the run before its first child; its last item reaches its end
     own = clause_text(ag, by["main/2.2"], own=True)
-    assert own.startswith("2.2 The Supplier may terminate") and "Termination does not affect" in own
-    assert "insolvent" not in own
-    last = clause_text(ag, by["main/2.2(c)"])
-    assert last.strip().endswith("within twenty (20) days of notice.") and "Termination" not in last
+    assert own.strip() == "2.2 The Supplier may terminate this Agreement on written notice if:"
+    last = by["main/2.2(c)"]
+    assert last.end == by["main/2.3"].start == by["main/2.2"].end
+    assert clause_text(ag, last).strip().endswith("within twenty (20) days of notice.")
+    # a list followed by more words of its paragraph stays whole (they would be its last item's)
+    assert not by["main/2.5"].children
     assert clause_text(ag, by["main/2.4(b)"]).startswith("b) no Order")
     # references, amounts, parties and explanations in brackets are not items
     for cid in ("main/1.1", "main/1.2", "main/2.1", "main/3.3"):

@@ -7,8 +7,8 @@ Steps: page furniture is set aside (`redline.furniture`); clause candidates are 
 (`tree`), which also opens a new part where the numbering restarts after an exhibit/schedule
 heading (`parts`); signature blocks, tables and redaction notes are recognised (`blocks`); spans
 are closed so that every character that is not furniture lies in exactly one part preamble or one
-clause's own text (the coverage rule). The last item of a run-in list ends with its sentence, so a
-clause's own text may continue after its last child.
+clause's own text (the coverage rule). A clause's own text is the run before its first child
+(its children reach its end): the words after a run-in list stay in the list's last item.
 
 `Clause.kind` says what a clause is: "item" for an item of a run-in list ("7.2(a)"), "heading" for
 a heading line of its own that heads the clauses below it ("Service Levels" above clauses 4 and 5,
@@ -201,19 +201,6 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
     while open_:
         j = open_.pop()
         ends[j] = parts[node_part[j]].end
-
-    # the last item of a run-in list ends with its sentence: the words after it are its parent's
-    last_desc = list(node_start)
-    for i in range(len(nodes) - 1, -1, -1):
-        p = nodes[i].parent
-        if p is not None:
-            last_desc[p] = max(last_desc[p], last_desc[i])
-    for i, nd in enumerate(nodes):
-        cap = nd.cand.cap
-        if cap is not None and nd.cand.body < cap < ends[i] and last_desc[i] < cap:
-            ends[i] = cap
-        if nd.parent is not None and ends[nd.parent] < ends[i]:
-            ends[i] = max(ends[nd.parent], node_start[i])
 
     # ids
     keys: List[str] = []

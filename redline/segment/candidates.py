@@ -62,7 +62,7 @@ class Candidate:
     runin: bool = False
     """An item of a run-in list ("... if: (a) ...; (b) ...; or (c) ..."), accepted by `runin`."""
     cap: Optional[int] = None
-    """For the last item of a run-in list: where its sentence ends (the text after is its parent's)."""
+    """For the last item of a run-in list: where its sentence ends (the list is closed past it)."""
     line_head: bool = False
     """A heading alone on its line ("Service Levels") whose next line begins with a clause number."""
     _heading: object = None

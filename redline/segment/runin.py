@@ -10,8 +10,14 @@ are left to the paragraph that holds them unless a colon introduces them (or the
 the tree builder's rule).
 
 The items are marked `runin` (the tree builder makes the ones inside a line clauses, their ids
-read "7.2(a)", "7.2(a)(i)"); the last item of a list inside a line is capped at the end of its
-sentence (or of its paragraph), so the words after the list stay with the clause that opened it.
+read "7.2(a)", "7.2(a)(i)"); the last item of a list inside a line gets a `cap` at the end of its
+sentence (or of its paragraph): past it the list is closed, and the items or clauses that follow
+do not nest under that item. A clause's own text is the run before its first child (its last
+child reaches its end, which is how every consumer quotes it), so a list followed by more words
+of its own paragraph before the next clause ("...; or (c) .... Termination does not ...", a list
+inside one definition of a run-on definitions clause) is left whole: split, those words would be
+its last item's. (Paragraphs after the list's paragraph go with its last item, as they do after
+items on lines of their own.)
 Candidates that only a run-in list could make clauses (`loose`) and that are in none are dropped.
 """
 
@@ -171,15 +177,27 @@ def mark(text: str, cands: Sequence[Candidate]) -> List[Candidate]:
                 if not all(_INTRODUCES.search(text, cands[k].body, min(e, cands[k].body + 300))
                            for k, e in zip(seq, ends)):
                     continue
+            cap = None
+            if not last.line_start:
+                # items ending ";" or ",": the list ends with its sentence; else with its paragraph
+                cap = _sentence_end(text, last.body, last.line_end) if all(seps) else None
+                cap = cap if cap is not None else last.line_end
+                # words after the list before the next clause would be the last item's: the list
+                # stays part of its paragraph ("... (b) ...; or (c) .... Termination does not ...")
+                nxt = next((cands[k].pos for k in range(seq[-1] + 1, len(cands))
+                            if k in member or cands[k].line_start or cands[k].kind != "num"
+                            or (cands[k].token is not None and cands[k].token.family in NUMBERED)
+                            or any(v == 1 for _, v in readings.get(k, ()))
+                            or (k in readings and cands[k].prev_ok and not cands[k].loose)),
+                           len(text))
+                if cap < min(nxt, last.line_end) and _has_words(text, cap, min(nxt, last.line_end)):
+                    continue
             member.update(seq)
             for k in seq:
                 cands[k].runin = True
                 if all(seps):
                     cands[k]._heading = False  # "(c) On-Net Calls." ending a list is no heading
-            if not last.line_start:
-                # items ending ";" or ",": the list ends with its sentence; else with its paragraph
-                cap = _sentence_end(text, last.body, last.line_end) if all(seps) else None
-                cands[seq[-1]].cap = cap if cap is not None else last.line_end
+            cands[seq[-1]].cap = cap
             break
     return [c for i, c in enumerate(cands) if not c.loose or i in member]
 

@@ -84,7 +84,7 @@ class TreeBuilder:
         """A heading line alone ("Service Levels") waiting for the numbered clause under it."""
         self.group: Optional[Candidate] = None
         self.capped = False
-        """True while a clause on the stack is the last item of a run-in list (it ends at its cap)."""
+        """True while a clause on the stack is the last item of a run-in list (closed at its cap)."""
 
     # -- parts ------------------------------------------------------------------------------
     def open_part(self, head: PartHead) -> None:
