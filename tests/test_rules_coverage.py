@@ -106,3 +106,17 @@ def test_customer_template_draws_no_new_finding(book):
     who = _parties.detect(agreement)
     findings, _, _ = _review.review(agreement, _topics.classify(agreement, book), who, book)
     assert not [f.rule for f in findings if f.rule in CASES and f.start is not None]
+
+
+# Rules that used to come in pairs flagging the same sentence twice (merged into one rule each, or
+# given limits that no longer overlap: credit-cap-small takes caps of 25% and below, credit-cap-low
+# those above).
+MERGED = ("fraud-risk-on-customer", "one-way-non-solicit", "provider-publicity", "credit-cap-small")
+
+
+@pytest.mark.parametrize("rid,heading,sentence", [c for c in _cases("flag") if c.values[0] in MERGED])
+def test_merged_rule_flags_a_sentence_once(book, tmp_path, rid, heading, sentence):
+    """A one-sided term draws one finding of its topic, not one from each of two overlapping rules."""
+    topic = next(r.topic for r in book.rules if r.id == rid)
+    found = _findings(book, heading, sentence, tmp_path)
+    assert len([f for f in found if f.topic == topic]) == 1, [(f.rule, f.quote) for f in found]
