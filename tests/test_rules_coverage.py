@@ -110,8 +110,9 @@ def test_customer_template_draws_no_new_finding(book):
 
 # Rules that used to come in pairs flagging the same sentence twice (merged into one rule each, or
 # given limits that no longer overlap: credit-cap-small takes caps of 25% and below, credit-cap-low
-# those above).
-MERGED = ("fraud-risk-on-customer", "one-way-non-solicit", "provider-publicity", "credit-cap-small")
+# those above). provider-moves-customer-equipment took in provider-relocates-equipment.
+MERGED = ("fraud-risk-on-customer", "one-way-non-solicit", "provider-publicity", "credit-cap-small",
+          "provider-moves-customer-equipment")
 
 
 @pytest.mark.parametrize("rid,heading,sentence", [c for c in _cases("flag") if c.values[0] in MERGED])
