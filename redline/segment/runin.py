@@ -178,20 +178,18 @@ def mark(text: str, cands: Sequence[Candidate]) -> List[Candidate]:
                            for k, e in zip(seq, ends)):
                     continue
             cap = None
-            if not last.line_start:
-                # items ending ";" or ",": the list ends with its sentence; else with its paragraph
-                cap = _sentence_end(text, last.body, last.line_end) if all(seps) else None
-                cap = cap if cap is not None else last.line_end
-                # words after the list before the next clause would be the last item's: the list
-                # stays part of its paragraph ("... (b) ...; or (c) .... Termination does not ...")
-                nxt = next((cands[k].pos for k in range(seq[-1] + 1, len(cands))
-                            if k in member or cands[k].line_start or cands[k].kind != "num"
-                            or (cands[k].token is not None and cands[k].token.family in NUMBERED)
-                            or any(v == 1 for _, v in readings.get(k, ()))
-                            or (k in readings and cands[k].prev_ok and not cands[k].loose)),
-                           len(text))
-                if cap < min(nxt, last.line_end) and _has_words(text, cap, min(nxt, last.line_end)):
+            if not last.line_start and all(seps):
+                # the list's paragraph runs to the next clause (or item that does not nest in its
+                # items) or the line end; words after the list's sentence in that stretch would be
+                # its last item's, so the list stays part of its paragraph ("... (b) ...; or (c)
+                # .... Termination does not ..."); else the list is closed there (`cap`)
+                limit = next((cands[k].pos for k in range(seq[-1] + 1, len(cands))
+                              if _boundary(text, cands[k], k in member, readings.get(k), fam, want)),
+                             len(text))
+                limit = min(limit, last.line_end)
+                if _sentence_end(text, last.body, limit) is not None:
                     continue
+                cap = limit
             member.update(seq)
             for k in seq:
                 cands[k].runin = True
@@ -200,6 +198,20 @@ def mark(text: str, cands: Sequence[Candidate]) -> List[Candidate]:
             cands[seq[-1]].cap = cap
             break
     return [c for i, c in enumerate(cands) if not c.loose or i in member]
+
+
+def _boundary(text: str, c: Candidate, is_member: bool, readings: Optional[List[Tuple[str, int]]],
+              fam: str, want: int) -> bool:
+    """True for a candidate that may end a list's paragraph: a clause, a list item met before, an
+    item of the list's own kind that would go on with it or start it again, or any item after a
+    sentence end (other items, after a colon or inside a sentence, nest in the list's items)."""
+    if is_member or c.line_start or c.kind != "num" or (c.token is not None and c.token.family in NUMBERED):
+        return True
+    if readings is None or c.loose:
+        return False
+    if any(f == fam and v in (1, want) for f, v in readings):
+        return True
+    return _prev_word(text, c.pos)[0] in ".!?"
 
 
 def _sentence_end(text: str, start: int, line_end: int) -> Optional[int]:
