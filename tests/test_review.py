@@ -359,3 +359,28 @@ def test_topical_expression_keeps_the_rules_direction(tmp_path, book):
                 and f.start <= at < f.end + 60]
     assert hits("Vendor", "Customer")
     assert not hits("Customer", "Vendor")
+
+
+@pytest.mark.parametrize("extra,reported", [
+    ("", True),
+    ("Neither party will be liable to the other for any indirect or consequential loss.", False),
+    ("Either party's total liability under these terms is limited to the fees paid in the prior year.", False),
+    ("In no event shall either party be liable for lost profits or loss of data.", False),
+    ("Neither party is responsible for any delay caused by a strike, flood or other event it cannot control.", True),
+])
+def test_force_majeure_is_not_a_cap_that_binds_both_parties(tmp_path, book, extra, reported):
+    """A 'neither party is liable for failure or delay' sentence limits nothing: a cap that binds only
+    the customer's side still leaves the mutual limitation of liability missing."""
+    text = ("MASTER SERVICES AGREEMENT\n\nThis Agreement is made between Rowan Telecom, Inc. (\"Provider\") and "
+            "Delta Foods LLC (\"Customer\").\n\n"
+            "1. Limitation of Liability\n\n1.1 Provider's total liability under this Agreement shall not exceed "
+            "the fees paid by Customer in the three months before the claim. " + extra + "\n\n"
+            "2. Force Majeure\n\n2.1 Neither party is liable for failure or delay in performing its obligations "
+            "where the failure or delay results from causes beyond its reasonable control.\n")
+    path = tmp_path / "lol.txt"
+    path.write_text(text, encoding="utf-8")
+    a = read_agreement(path)
+    who = _parties.detect(a, provider="Provider", customer="Customer")
+    findings, _, _ = _review.review(a, {}, who, book)
+    missing = [f for f in findings if f.rule == "require-liability-cap-binding-provider" and f.start is None]
+    assert bool(missing) is reported
