@@ -44,7 +44,7 @@ def segment(document: Document, *, progress=None) -> Agreement:
     lines = _candidates.Lines(text)
     line_spans = lines.spans()
     toc = _candidates.toc_lines(text, lines) if len(lines.starts) > 1 else set()
-    cands = _runin.mark(text, _candidates.find(document, lines, mask, toc))
+    cands = _runin.mark(text, _candidates.find(document, lines, mask, toc), mask.at)
     check(progress)
 
     numbered_lines = {lines.starts[lines.index(c.pos)] for c in cands

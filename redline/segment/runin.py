@@ -40,9 +40,9 @@ _NUMBER_WORD = re.compile(r"(?:one|two|three|four|five|six|seven|eight|nine|ten|
 _REF_AFTER = re.compile(r"(?:above|below|hereof|herein|hereunder|hereto|thereof|of\s+(?:this|that|the|"
                         r"section|clause|paragraph|article|schedule|exhibit)\b|to\s*\(|through\s*\(|"
                         r"and\s*\(|or\s*\(|[,;:)\]])", re.IGNORECASE)
-_SEP = re.compile(r"(?:[;,.:!?\]”\")]|[;,][^\S\r\n]*(?:and/or|and|or|but|plus))[^\S\r\n]*$")
-_LIST_SEP = re.compile(r"[;,]\s*(?:and/or|and|or|but|plus)?\s*$")
-_BARE = re.compile(r"[a-z]\s+(?:and/or|and|or)$")
+_SEP = re.compile(r"(?:[;,.:!?\]”\")]|[;,][^\S\r\n]*(?:and/or|and|or|but|plus))[^\S\r\n]*$", re.IGNORECASE)
+_LIST_SEP = re.compile(r"[;,]\s*(?:and/or|and|or|but|plus)?\s*$", re.IGNORECASE)
+_BARE = re.compile(r"[a-z]\s+(?:and/or|and|or)$", re.IGNORECASE)
 _INTRODUCES = re.compile(r":[^\S\r\n]*\(?(?:[a-zA-Z]|[ivx]{1,4}|\d{1,2})[).][^\S\r\n]")
 _FIRST_PREV = set(":—–-.;!?")
 _WORD = re.compile(r"[A-Za-z]{2,}")
@@ -98,15 +98,18 @@ def _item_ok(text: str, c: Candidate, first: bool) -> bool:
     return ch.isalpha() and c.token.family[0] == "p"
 
 
-def _has_words(text: str, start: int, end: int) -> bool:
+def _has_words(text: str, start: int, end: int, furniture=None) -> bool:
     for m in _WORD.finditer(text, start, min(end, start + 400)):
-        if m.group(0).lower() not in _FILLER:
+        if m.group(0).lower() not in _FILLER and not (furniture and furniture(m.start())):
             return True
     return False
 
 
-def mark(text: str, cands: Sequence[Candidate]) -> List[Candidate]:
-    """Return `cands` with run-in list items marked (`runin`, `cap`) and stray `loose` items dropped."""
+def mark(text: str, cands: Sequence[Candidate], furniture=None) -> List[Candidate]:
+    """Return `cands` with run-in list items marked (`runin`, `cap`) and stray `loose` items dropped.
+
+    `furniture(pos)` is true inside page furniture (a page number between a list and the next
+    clause is not part of the list's paragraph)."""
     items = [i for i, c in enumerate(cands) if c.token is not None and c.kind == "num"
              and c.token.family not in NUMBERED]
     if not items:
@@ -179,16 +182,17 @@ def mark(text: str, cands: Sequence[Candidate]) -> List[Candidate]:
                     continue
             cap = None
             if not last.line_start and all(seps):
-                # the list's paragraph runs to the next clause (or item that does not nest in its
-                # items) or the line end; words after the list's sentence in that stretch would be
-                # its last item's, so the list stays part of its paragraph ("... (b) ...; or (c)
-                # .... Termination does not ..."); else the list is closed there (`cap`)
+                # up to the next clause (or item that does not nest in its items), words after the
+                # list's sentence would be its last item's, so the list stays part of its paragraph
+                # ("... (b) ...; or (c) .... Termination does not ..."); else it is closed there
                 limit = next((cands[k].pos for k in range(seq[-1] + 1, len(cands))
                               if _boundary(text, cands[k], k in member, readings.get(k), fam, want)),
                              len(text))
-                limit = min(limit, last.line_end)
-                if _sentence_end(text, last.body, limit) is not None:
-                    continue
+                end = _sentence_end(text, last.body, min(limit, last.line_end))
+                if end is None:
+                    end = min(limit, last.line_end)
+                if end < limit and _has_words(text, end, limit, furniture):
+                    continue  # (paragraphs after it too: "“X” means: (a) ...; (b) ...\n“Y” means ...")
                 cap = limit
             member.update(seq)
             for k in seq:
