@@ -110,9 +110,10 @@ def test_customer_template_draws_no_new_finding(book):
 
 # Rules that used to come in pairs flagging the same sentence twice (merged into one rule each, or
 # given limits that no longer overlap: credit-cap-small takes caps of 25% and below, credit-cap-low
-# those above). provider-moves-customer-equipment took in provider-relocates-equipment.
+# those above). provider-moves-customer-equipment took in provider-relocates-equipment,
+# deemed-receipt-of-email took in notice-effective-when-sent.
 MERGED = ("fraud-risk-on-customer", "one-way-non-solicit", "provider-publicity", "credit-cap-small",
-          "provider-moves-customer-equipment")
+          "provider-moves-customer-equipment", "deemed-receipt-of-email")
 
 
 @pytest.mark.parametrize("rid,heading,sentence", [c for c in _cases("flag") if c.values[0] in MERGED])
@@ -121,3 +122,13 @@ def test_merged_rule_flags_a_sentence_once(book, tmp_path, rid, heading, sentenc
     topic = next(r.topic for r in book.rules if r.id == rid)
     found = _findings(book, heading, sentence, tmp_path)
     assert len([f for f in found if f.topic == topic]) == 1, [(f.rule, f.quote) for f in found]
+
+
+@pytest.mark.parametrize("sentence,rid", [
+    ("A late charge of 2.5% of the unpaid amount applies every month until payment is made.", "late-interest-high"),
+    ("Any invoice paid after its due date attracts a one-off late fee of 4% of the invoice total.", "late-fee-flat-high"),
+])
+def test_a_late_fee_is_read_once_as_a_rate_or_as_a_flat_fee(book, tmp_path, sentence, rid):
+    """A percentage with a period is late interest; one without is a flat fee; never both."""
+    found = [f for f in _findings(book, "Late payment", sentence, tmp_path) if f.topic == "late_payment"]
+    assert [f.rule for f in found] == [rid], [(f.rule, f.quote) for f in found]
