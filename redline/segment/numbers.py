@@ -28,7 +28,6 @@ CANDIDATE = re.compile(
     r"(?P<gap>[^\S\r\n]+(?=\S)|[^\S\r\n]*(?=[\r\n]|$))"
 )
 
-_GROUP_NAMES = tuple(sorted(CANDIDATE.groupindex, key=CANDIDATE.groupindex.get))
 _ROMAN = re.compile(r"^(?=[ivxlc])(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
@@ -90,7 +89,7 @@ class Token:
 
 def parse_match(m: "re.Match[str]") -> Optional[Token]:
     """Return the `Token` of a `CANDIDATE` match, or None if it is not a clause number."""
-    g = dict(zip(_GROUP_NAMES, m.groups()))
+    g = m.groupdict()
     if g.get("art"):
         n = g["artn"]
         if "." in n:

@@ -131,9 +131,11 @@ def mark(text: str, cands: Sequence[Candidate], furniture=None) -> List[Candidat
         k = bisect.bisect_right(lst, lo)
         return k < len(lst) and lst[k] < hi
 
-    for a, i in enumerate(items):
+    starts = [a for a, i in enumerate(items) if any(v == 1 for _, v in readings[i])]
+    for a in starts:
+        i = items[a]
         c = cands[i]
-        if i in member or all(v != 1 for _, v in readings[i]):
+        if i in member:
             continue
         for fam, v in readings[i]:
             if v != 1 or not _item_ok(text, c, True):
