@@ -111,9 +111,10 @@ def test_customer_template_draws_no_new_finding(book):
 # Rules that used to come in pairs flagging the same sentence twice (merged into one rule each, or
 # given limits that no longer overlap: credit-cap-small takes caps of 25% and below, credit-cap-low
 # those above). provider-moves-customer-equipment took in provider-relocates-equipment,
-# deemed-receipt-of-email took in notice-effective-when-sent.
+# deemed-receipt-of-email took in notice-effective-when-sent, provider-data-use took in
+# provider-data-own-purposes.
 MERGED = ("fraud-risk-on-customer", "one-way-non-solicit", "provider-publicity", "credit-cap-small",
-          "provider-moves-customer-equipment", "deemed-receipt-of-email")
+          "provider-moves-customer-equipment", "deemed-receipt-of-email", "provider-data-use")
 
 
 @pytest.mark.parametrize("rid,heading,sentence", [c for c in _cases("flag") if c.values[0] in MERGED])
