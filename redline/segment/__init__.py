@@ -10,7 +10,7 @@ are closed so that every character that is not furniture lies in exactly one par
 clause's own text (the coverage rule). A clause's own text is the run before its first child
 (its children reach its end): the words after a run-in list stay in the list's last item.
 
-`Clause.kind` says what a clause is: "item" for an item of a run-in list ("7.2(a)"), "heading" for
+`Clause.kind` says what a clause is: "item" for an unheaded item of a run-in list ("7.2(a)"), "heading" for
 a heading line of its own that heads the clauses below it ("Service Levels" above clauses 4 and 5,
 or "DEFINITIONS" above 1.1 and 1.2, which becomes clause 1 with no number written), else "clause".
 """
@@ -225,7 +225,7 @@ def _assemble(document: Document, furn: List[Furniture], lines, builder: TreeBui
         start = node_start[i]
         end = max(ends[i], start)
         body = min(max(body, start), end)
-        kind = "item" if nd.cand.runin else ("heading" if nd.family == "grp" or (
+        kind = "item" if nd.cand.runin and h is None else ("heading" if nd.family == "grp" or (
             nd.family == "dec" and nd.number is None and not nd.cand.auto) else "clause")
         clauses.append(Clause(
             id=ids[i], part=parts[node_part[i]].id, number=nd.number,
