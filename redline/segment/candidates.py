@@ -281,6 +281,7 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
     while first_text < len(text) and (text[first_text].isspace() or mask.at(first_text)):
         f = mask.at(first_text)
         first_text = f[1] if f else first_text + 1
+    sentence_case: List[Candidate] = []
     for ls, le in zip(lines.starts, lines.ends):
         # a heading alone on its line, then its text below: in capitals ("FEES AND PAYMENT"), in
         # title case ("Term and Cancellation") or as a question ("What if you pay late?")
@@ -302,8 +303,11 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
             continue
         caps = not any(c.islower() for c in re.sub(r"\([^)]*\)", "", h))
         question = h.endswith("?") and len(words) >= 2
-        if not (caps and len(words) <= 8) and not question \
-                and not (len(words) <= 8 and headings.is_title(h)):
+        # sentence case ("Fees and payment", "Your subscription"): a heading only where the
+        # document writes several of them, each a paragraph of its own above a longer one
+        plain = not (caps and len(words) <= 8) and not question \
+            and not (len(words) <= 8 and headings.is_title(h))
+        if plain and not (len(words) <= 6 and _SENTENCE_CASE.match(h)):
             continue
         if parse_number(words[0] + " ") is not None:
             continue
@@ -324,10 +328,14 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
         if not numbered_next and (nle - nls < (20 if question else 40 if caps else 60)
                                   or (not caps and not question and nls == le + 1)):
             continue  # a heading is followed by its text, not by another short line
+        if plain and (numbered_next or nle - nls < 80 or text[nls:nle].rstrip()[-1:] not in ".:;)"):
+            continue  # sentence case: only above a paragraph of prose
         c = Candidate(start, nxt, True, le, None, kind="caps", line_head=numbered_next)
         e = hs + len(h)
         c._heading = headings.Heading(hs, e, nxt, "line")
-        out.append(c)
+        (sentence_case if plain else out).append(c)
+    if len(sentence_case) >= 3:
+        out.extend(sentence_case)
     labels: List[Candidate] = []
     for m in _LABEL.finditer(text):
         # "Minimum Commitment Period: 60 months ...": a key term introduced by its label
@@ -408,6 +416,10 @@ def _prev_line_len(text: str, line_start: int) -> int:
     while k >= 0 and text[k] not in "\r\n\f\v":
         k -= 1
     return end - k - 1
+
+
+_SENTENCE_CASE = re.compile(r"^[A-Z][a-z'’]*(?:[ \t]+(?:[a-z][a-z'’-]*|and|or|of|to|[A-Z]{2,5}|&))*$")
+"""A short heading in sentence case: a capital, then lower-case words (acronyms allowed)."""
 
 
 def _next_text(text: str, pos: int) -> int:
