@@ -2,7 +2,8 @@
 
 `align(analyses, playbook) -> {topic id: (Cell, ...)}`: one cell per analysed agreement, in
 order, for every playbook topic. A cell lists the clauses that address the topic, best first
-(score, then document order). Where no clause addresses it the cell is "silent" (a finding in
+(score, then document order); a list item ("(a)") whose clause above is listed is left to
+that clause. Where no clause addresses it the cell is "silent" (a finding in
 itself); where every clause that addresses it has its terms redacted ("[*]" marks with nothing
 else of substance after the heading) it is "redacted", not silent.
 
@@ -44,6 +45,18 @@ def _is_redacted(analysis: AgreementAnalysis, clause_id: str) -> bool:
     return len(rest.split()) <= 3
 
 
+def _inside_listed(analysis: AgreementAnalysis, clause_id: str, listed: set) -> bool:
+    """True for a list item ("(a)", "(i)") whose clause above is listed too: its words are shown
+    and counted with that clause, not a second time on their own."""
+    ag = analysis.agreement
+    clause = ag.clause(clause_id)
+    while clause.kind == "item" and clause.parent:
+        if clause.parent in listed:
+            return True
+        clause = ag.clause(clause.parent)
+    return False
+
+
 def _cell(analysis: AgreementAnalysis, topic_id: str) -> Cell:
     ranked: List[Tuple[float, int, str]] = []
     order = {c.id: i for i, c in enumerate(analysis.agreement.clauses)}
@@ -55,7 +68,8 @@ def _cell(analysis: AgreementAnalysis, topic_id: str) -> Cell:
     if not ranked:
         return Cell(state="silent")
     ranked.sort()
-    clauses = tuple(cid for _, _, cid in ranked)
+    on_topic = {cid for _, _, cid in ranked}
+    clauses = tuple(cid for _, _, cid in ranked if not _inside_listed(analysis, cid, on_topic))
     if all(_is_redacted(analysis, cid) for cid in clauses):
         return Cell(state="redacted", clauses=clauses)
     return Cell(state="addressed", clauses=clauses)

@@ -79,3 +79,28 @@ def test_closest_language(analyses):
     assert len(anywhere) == 5
     assert similarity(text, text) == 100
     assert similarity(text, "Notices shall be sent by courier.") < 50
+
+
+def test_list_items_are_counted_with_their_clause():
+    """A clause split into run-in items is one entry in a cell, not one per item."""
+    from redline import api
+
+    path = SAMPLES / "centurylink-bozeman-msa.txt"
+    book = api.load_playbook()
+    an = api.analyze([path], playbook=book)
+    item = an.agreements[0]
+    ag = item.agreement
+    cells = an.matrix
+    checked = 0
+    for topic, (cell,) in cells.items():
+        listed = set(cell.clauses)
+        for cid in cell.clauses:
+            c = ag.clause(cid)
+            if c.kind == "item":
+                assert c.parent not in listed, (topic, cid)
+        on_topic = {cid for cid, hits in item.topics.items() if any(h.id == topic for h in hits)}
+        dropped = on_topic - listed
+        for cid in dropped:
+            assert ag.clause(cid).kind == "item" and ag.clause(cid).parent in on_topic
+            checked += 1
+    assert checked > 0  # the sample has items under listed clauses
