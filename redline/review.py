@@ -81,6 +81,7 @@ def blank_furniture(agreement: Agreement) -> str:
 
 
 _WE = re.compile(r"\{(provider|customer)\}(['’]s)?")
+_VERB_NEXT = re.compile(r"\s+(?:may|shall|will|must|can|cannot|agrees?|is|are|has|have|does|do|[a-z]+s)\b")
 _OBJECT = re.compile(r"(?:\b(?:to|from|by|with|against|for|of|on|upon|and|or|than|notify|inform|pay|"
                      r"indemnify|defend|give|provide|owe)\s+)$", re.I)
 
@@ -105,12 +106,38 @@ def fill(template: str, parties: Parties) -> str:
         elif role == "customer":
             word = "you"
         else:
-            word = "us" if _OBJECT.search(before) else "we"
+            obj = _OBJECT.search(before)
+            if obj and obj.group(0).split()[0].lower() in ("and", "or") and _VERB_NEXT.match(template, m.end()):
+                obj = None  # "the Customer and {provider} agree": a subject after all
+            word = "us" if obj else "we"
         if not before.strip() or re.search(r"[.!?:]\s*$", before):
             word = word.capitalize()
         return word
 
-    return _WE.sub(sub, template)
+    out = _WE.sub(sub, template)
+    return _PERSON_VERB.sub(_agree, out) if we_you else out
+
+
+# after "we"/"you" put in for a name, the verb written for a name agrees: "you commits" -> "you commit"
+_PERSON_VERB = re.compile(r"\b([Ww]e|[Yy]ou)(\s+(?:(?:also|then|only|always|promptly|first)\s+)?)([a-z]+s)\b")
+_IRREGULAR = {"has": "have", "is": "are", "does": "do", "was": "were", "goes": "go"}
+_NOT_VERBS = {"always", "thus", "perhaps", "afterwards", "nevertheless", "unless", "as", "its", "this",
+              "plus", "us", "yours", "ours", "towards", "less", "across", "process", "access", "address"}
+
+
+def _agree(m: "re.Match[str]") -> str:
+    verb = m.group(3)
+    if verb in _NOT_VERBS or verb.endswith(("ss", "us", "is")) and verb not in _IRREGULAR:
+        return m.group(0)
+    if verb in _IRREGULAR:
+        base = _IRREGULAR[verb]
+    elif verb.endswith("ies") and len(verb) > 4:
+        base = verb[:-3] + "y"
+    elif verb.endswith(("sses", "shes", "ches", "xes", "zes")):
+        base = verb[:-2]
+    else:
+        base = verb[:-1]
+    return m.group(1) + m.group(2) + base
 
 
 # ---------------------------------------------------------------------------------------------

@@ -240,6 +240,13 @@ def test_fill_we_you():
     assert out == "We will notify you. Notice to us and your data."
     named = Parties(provider="AT&T", customer="Customer", provider_aliases=("AT&T",), customer_aliases=("Customer",))
     assert _review.fill("{provider}'s notice to {customer}", named) == "AT&T's notice to Customer"
+    # a verb written for a name agrees with "we"/"you"; a name's own verb is left alone
+    out = _review.fill("{provider} may end it only if {customer} commits a breach that {customer} has not "
+                       "cured; {customer} and {provider} agrees, {provider} notifies {customer} and {provider} "
+                       "reimburses the cost; {customer} always pays; the process continues.", we)
+    assert out == ("We may end it only if you commit a breach that you have not cured; you and we agree, "
+                   "we notify you and we reimburse the cost; you always pay; the process continues.")
+    assert _review.fill("{customer} commits a breach", named) == "Customer commits a breach"
 
 
 def test_market_picks_the_best_agreement_for_the_customer(reviewed, book):
