@@ -12,6 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from redline import rules
 from redline.errors import PlaybookError
+from paraphrase_engine import review_sentence
 from redline.playbook import load_playbook, parse_playbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -285,32 +286,6 @@ def test_table_rows_are_windows_of_their_own():
 # agreement with a heading (tests/data/paraphrases.yaml).
 
 PARAPHRASES = yaml.safe_load((ROOT / "tests" / "data" / "paraphrases.yaml").read_text(encoding="utf-8"))
-_PAIRS = (("Supplier", "Client"), ("Carrier", "Purchaser"), ("Provider", "Customer"))
-
-
-def _pair(sentence):
-    """Return (provider, customer) as the sentence names them; None for we/you drafting."""
-    if re.search(r"\b(?:we|us|our|you|your)\b", sentence, re.I):
-        return None
-    for pair in _PAIRS:
-        if any(re.search(rf"\b{name}\b", sentence) for name in pair):
-            return pair
-    return _PAIRS[-1]
-
-
-def _wrap(heading, sentence):
-    pair = _pair(sentence)
-    if pair is None:
-        preamble = ('"We", "us" and "our" mean Acme Networks Limited. "You" and "your" mean the '
-                    "business named in the Order.")
-        title = "ACME NETWORKS - BUSINESS SERVICE TERMS"
-    else:
-        preamble = (f'This Agreement is made between Acme Networks, Inc. ("{pair[0]}") and Beta Holdings LLC '
-                    f'("{pair[1]}").')
-        title = "MASTER SERVICES AGREEMENT"
-    return pair, f"{title}\n\n{preamble}\n\n1. {heading}\n\n1.1 {sentence}\n"
-
-
 def _paraphrase_cases(kind):
     return [pytest.param(rid, spec["heading"], s, id=f"{rid}-{kind}-{i}")
             for rid, spec in PARAPHRASES.items() for i, s in enumerate(spec.get(kind) or [])]
@@ -321,27 +296,10 @@ def default_book():
     return load_playbook(DEFAULT)
 
 
-class _Reviewed:
-    def __init__(self, agreement, parties, topics, findings):
-        self.agreement, self.parties, self.topics, self.findings = agreement, parties, topics, findings
-
-
 def _reviewed(book, heading, sentence, tmp_path):
-    """Return the reviewed wrapper agreement and the findings that overlap `sentence` (the stages
-    api.analyze_agreement runs for the review: reader, segmenter, parties, topics, review)."""
-    from redline import parties as _parties, review as _review, segment as _segment, topics as _topics
-    from redline.ingest import read_document
-    pair, text = _wrap(heading, sentence)
-    path = tmp_path / "p.txt"
-    path.write_text(text, encoding="utf-8")
-    names = {} if pair is None else {"provider": pair[0], "customer": pair[1]}
-    agreement = _segment.segment(read_document(path))
-    who = _parties.detect(agreement, **names)
-    topics = _topics.classify(agreement, book)
-    findings, _, _ = _review.review(agreement, topics, who, book)
-    at = agreement.text.index(sentence[:40])
-    found = [f for f in findings if f.start is not None and f.start < at + len(sentence) and at < f.end]
-    return _Reviewed(agreement, who, topics, findings), found
+    """Return the reviewed small agreement holding `sentence` and the findings overlapping it."""
+    r = review_sentence(book, heading, sentence, tmp_path)
+    return r, r.found
 
 
 def test_paraphrase_file_names_real_rules(default_book):

@@ -8,45 +8,18 @@ reader, segmenter, party detection, topic classifier and review, as the CLI and 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from redline import parties as _parties, review as _review, segment as _segment, topics as _topics
-from redline.ingest import read_document
+from paraphrase_engine import review_sentence
+from redline import parties as _parties, review as _review, topics as _topics
 from redline.playbook import load_playbook
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT / "playbooks" / "customer-telecom.yaml"
 CASES = yaml.safe_load((ROOT / "tests" / "data" / "paraphrases_coverage.yaml").read_text(encoding="utf-8"))
-_PAIRS = (("Supplier", "Client"), ("Carrier", "Purchaser"), ("Provider", "Customer"))
-
-
-def _pair(sentence):
-    """Return (provider, customer) as the sentence names them; None for we/you drafting."""
-    if re.search(r"\b(?:we|us|our|you|your)\b", sentence, re.I):
-        return None
-    for pair in _PAIRS:
-        if any(re.search(rf"\b{name}\b", sentence) for name in pair):
-            return pair
-    return _PAIRS[-1]
-
-
-def _agreement_text(heading, sentence):
-    pair = _pair(sentence)
-    if pair is None:
-        preamble = ('"We", "us" and "our" mean Rowan Telecom Limited. "You" and "your" mean the '
-                    "business named in the Order.")
-        title = "ROWAN TELECOM - BUSINESS SERVICE TERMS"
-    else:
-        preamble = (f'This Agreement is made between Rowan Telecom, Inc. ("{pair[0]}") and Delta Foods LLC '
-                    f'("{pair[1]}").')
-        title = "MASTER SERVICES AGREEMENT"
-    return pair, f"{title}\n\n{preamble}\n\n1. {heading}\n\n1.1 {sentence}\n"
-
-
 @pytest.fixture(scope="module")
 def book():
     return load_playbook(DEFAULT)
@@ -54,16 +27,7 @@ def book():
 
 def _findings(book, heading, sentence, tmp_path):
     """Return the review's findings that overlap `sentence` in its small agreement."""
-    pair, text = _agreement_text(heading, sentence)
-    path = tmp_path / "coverage.txt"
-    path.write_text(text, encoding="utf-8")
-    names = {} if pair is None else {"provider": pair[0], "customer": pair[1]}
-    agreement = _segment.segment(read_document(path))
-    who = _parties.detect(agreement, **names)
-    topics = _topics.classify(agreement, book)
-    findings, _, _ = _review.review(agreement, topics, who, book)
-    at = agreement.text.index(sentence[:40])
-    return [f for f in findings if f.start is not None and f.start < at + len(sentence) and at < f.end]
+    return review_sentence(book, heading, sentence, tmp_path, vendor="Rowan Telecom", customer="Delta Foods").found
 
 
 def _cases(kind):
