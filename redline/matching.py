@@ -105,9 +105,12 @@ class Compiled:
     def role(self, words: str) -> Optional[str]:
         """Return "provider" or "customer" for a word naming a party, else None."""
         w = re.sub(r"^the\s+", "", re.sub(r"['’]s$", "", " ".join(words.split())), flags=re.I).lower()
-        if any(w == a.lower() for a in self.provider):
+        def bare(a: str) -> str:
+            return re.sub(r"^the\s+", "", a, flags=re.I).lower()
+
+        if any(w == bare(a) for a in self.provider):
             return "provider"
-        if any(w == a.lower() for a in self.customer):
+        if any(w == bare(a) for a in self.customer):
             return "customer"
         return None
 
@@ -125,7 +128,10 @@ class Compiled:
         for m in names.finditer(window, lo, pos + 1):
             if m.start() <= pos:
                 best = m
-                if _SUBJECT_VERB.match(window, m.end()) or (strict and _ANY_VERB.match(window, m.end())):
+                if _SUBJECT_VERB.match(window, m.end()):
+                    subj = m
+                elif strict and _ANY_VERB.match(window, m.end()) \
+                        and not _OBJECT_BEFORE.search(window, max(0, m.start() - 40), m.start()):
                     subj = m
         pick = subj if strict else (subj or best)
         return self.role(pick.group(0)) if pick else None
@@ -139,7 +145,10 @@ _ELLIPSIS = re.compile(r"\b(?:and|it)\s+(?:also\s+)?(?:may|can|shall|will|must|r
                        r"is\s+entitled|has\s+the\s+right|is\s+free|shall\s+be\s+entitled)\b")
 """A window where a party may be left out ("... and may terminate") or named by "it": only there
 does {party} also match such a subject (it is costly to look for everywhere)."""
-_ANY_VERB = re.compile(r"\s+(?:also\s+)?[a-z]{2,}s\b")
+_ANY_VERB = re.compile(r"\s+(?:also\s+)?(?!(?:unless|its|this|thus|as|was|less|plus|always|has|is)\b)[a-z]{2,}s\b")
+_OBJECT_BEFORE = re.compile(r"\b(?:to|from|by|with|against|for|of|on|upon|than|notify|inform|pay|give|"
+                            r"provide|owe|indemnify|defend|let)\s+(?:the\s+)?$", re.I)
+"""A party named as an object ("... to the Supplier"), which cannot be the subject of a verb after it."""
 """A party followed by a present-tense verb ("The Supplier sets the Charges"): a subject, for
 resolving "It may ..." or "... and may ..." to the party they stand for."""
 _NUM_WORDS = {w: i for i, w in enumerate(
@@ -325,22 +334,22 @@ def find(rule: Rule, comp: Compiled, text: str, start: int, end: int,
                 break
             groups = hit.groupdict()
             actor = groups.get("actor")
-            elided = groups.get("elided")
+            gone = groups.get("elided")  # this hit's left-out subject ("... and may", "It may")
             if hit.end() > hit.start():
                 how = kind if actor or kind != "party" else "free"
                 role = comp.role(actor) if actor else None
-                if elided:
+                if gone:
                     # "... and may terminate", "It may ...": the party standing as the subject
                     # before it (in an earlier sentence for "It"); none found, no finding
                     role, how = comp.subject(text, start + hit.start("elided"), strict=True), "party"
                 hs, he = hit.span()
                 if groups.get("span"):
                     hs, he = hit.span("span")
-                if role is not None or not elided:
+                if role is not None or not gone:
                     raw.append((hs, he, role, how))
             # after a party-led match, look again from just after that party's name, so a later
             # party in the same window ("you agree that we will ...") gets its own chance
-            lead = "actor" if actor else "elided" if elided else None
+            lead = "actor" if actor else "elided" if gone else None
             pos = hit.start(lead) + 1 if lead else max(hit.end(), hit.start() + 1)
     for hit in _near(m, comp, window, low, text, start, elided):
         raw.append(hit)

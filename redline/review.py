@@ -83,7 +83,7 @@ def blank_furniture(agreement: Agreement) -> str:
 _WE = re.compile(r"\{(provider|customer)\}(['’]s)?")
 _VERB_NEXT = re.compile(r"\s+(?:may|shall|will|must|can|cannot|agrees?|is|are|has|have|does|do|[a-z]+s)\b")
 _OBJECT = re.compile(r"(?:\b(?:to|from|by|with|against|for|of|on|upon|and|or|than|notify|inform|pay|"
-                     r"indemnify|defend|give|provide|owe)\s+)$", re.I)
+                     r"indemnify|defend|give|provide|owe|let|send|charge|bill|invoice)\s+)$", re.I)
 
 
 def fill(template: str, parties: Parties) -> str:
@@ -127,6 +127,9 @@ _NOT_VERBS = {"always", "thus", "perhaps", "afterwards", "nevertheless", "unless
 
 def _agree(m: "re.Match[str]") -> str:
     verb = m.group(3)
+    obj = _OBJECT.search(m.string, 0, m.start()) if m.group(1).lower() == "you" else None
+    if obj and obj.group(0).split()[0].lower() not in ("and", "or"):
+        return m.group(0)  # "give you credits": an object ("we" is always a subject: "us" is not)
     if verb in _NOT_VERBS or verb.endswith(("ss", "us", "is")) and verb not in _IRREGULAR:
         return m.group(0)
     if verb in _IRREGULAR:

@@ -73,8 +73,9 @@ def _norm(text: str) -> str:
 
 
 def _index(playbook) -> _Index:
-    key = (getattr(playbook, "path", ""), tuple((t.id, t.synonyms, t.evidence, getattr(t, "exclude", ()))
-                                               for t in playbook.topics))
+    key = (getattr(playbook, "path", ""),
+           tuple((t.id, t.name, getattr(t, "description", ""), getattr(t, "exclusive", False), t.synonyms,
+                  t.evidence, getattr(t, "exclude", ())) for t in playbook.topics))
     hit = _CACHE.get(key)
     if hit is not None:
         return hit

@@ -319,3 +319,30 @@ def test_near_miss_is_not_flagged(default_book, tmp_path, rid, heading, sentence
     topic = next(r.topic for r in default_book.rules if r.id == rid)
     _, found = _reviewed(default_book, heading, sentence, tmp_path)
     assert not [f.rule for f in found if f.topic == topic]
+
+
+@pytest.mark.parametrize("order", [0, 1])
+def test_left_out_subject_does_not_depend_on_the_order_of_expressions(order):
+    """ "It may increase" after "The Supplier sets" is the Supplier's act, whichever expression comes first."""
+    from redline import matching
+
+    exprs = [r"{party}\s+{may}\s*terminate", r"{party}\s+{may}\s*increase"]
+    if order:
+        exprs.reverse()
+    book = parse_playbook(_book(regex="', '".join(exprs)), "mine.yaml")
+    rule = book.rules[0]
+    comp = matching.Compiled(("Supplier",), ("Client",))
+    text = "The Supplier sets the Charges. It may increase the Charges. The Client may terminate."
+    hits = matching.find(rule, comp, text, 0, len(text), text)
+    assert ("provider", "It may increase") in {(h.actor, text[h.start:h.end]) for h in hits}
+
+
+def test_a_party_named_as_object_is_not_the_subject_of_it():
+    from redline import matching
+
+    comp = matching.Compiled(("Supplier",), ("Client",))
+    for text in ("The Client shall give notice of breach to the Supplier unless the breach is remedied. "
+                 "It may then terminate this Agreement.",
+                 "The Client shall pay the Supplier its Charges monthly. It may suspend the Services."):
+        assert comp.subject(text, text.index("It may"), strict=True) == "customer"
+    assert matching.Compiled(("The Phone Company",), ("The Client",)).role("The Client") == "customer"
