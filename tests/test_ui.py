@@ -580,3 +580,24 @@ def test_a_broken_playbook_in_settings_is_reported_not_silently_replaced(qtbot, 
     assert str(broken) in text
     assert w.document.playbook_path == ""  # a saved review will not claim the broken file was used
     w.close()
+
+
+def test_reload_reads_the_file_again_even_when_size_and_time_match(tmp_path):
+    """The reuse cache recognises a file by size and time; an explicit reload never trusts that."""
+    import os
+
+    from redline.ui import analysing
+
+    book = api.load_playbook()
+    path = tmp_path / "same-size.txt"
+    text = SMALL[0].read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    st = os.stat(path)
+    first = analysing.analyse_many([str(path)], book, {})[0][1]
+    changed = text.replace("a", "e", 1)
+    assert changed != text and len(changed.encode()) == len(text.encode())
+    path.write_text(changed, encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # as a coarse file system would show it
+    assert analysing.analyse_many([str(path)], book, {})[0][1] is first  # reused: same signature
+    again = analysing.analyse_many([str(path)], book, {}, fresh=True)[0][1]
+    assert again is not first and again.agreement.text != first.agreement.text

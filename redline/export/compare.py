@@ -251,7 +251,6 @@ class _DocxLayout:
         self.paras = paras
         self.units = units
         self.sources = sources
-        self.touched: set = set()
         self.last_rpr = None
         self.run_cache: Dict[int, list] = {}
 
@@ -290,7 +289,6 @@ class _DocxLayout:
             for child in list(p):
                 if child.tag != ooxml.qn("w:pPr"):
                     p.remove(child)
-            self.touched.add(id(p))
             return p
         # a paragraph only OLD had (or the part of a NEW paragraph before a deleted mark)
         anchor = self._p_of(next_new) if next_new is not None else None
@@ -336,7 +334,6 @@ class _DocxLayout:
         spans = self._runs(mark.new_unit)
         if spans:
             self.last_rpr = spans[-1][2]
-        self.touched.add(id(p))
         self._last_placed = p
         return p
 

@@ -35,7 +35,11 @@ _POOL_LOCK = threading.Lock()
 
 
 def _signature(path: str) -> Optional[tuple]:
-    """Return what tells this file's contents apart without reading it: size and modification time."""
+    """Return what tells this file's contents apart without reading it: size and modification time.
+
+    A trade-off for reading each file once: on a file system with coarse timestamps (FAT keeps
+    2 s) a file rewritten at the same size within that time is taken as unchanged until the user
+    reloads it (F5 reads it again whatever its signature); a reopened review compares hashes."""
     try:
         st = os.stat(path)
     except OSError:
@@ -147,15 +151,16 @@ def warm_up() -> None:
 
 
 def analyse_many(paths: Sequence[str], book, parties: Dict[str, Tuple[str, str]],
-                 progress=None) -> List[Tuple[str, Outcome]]:
-    """Return (path, analysis or error) for each of `paths`, in order; raise `Cancelled` if asked."""
+                 progress=None, *, fresh: bool = False) -> List[Tuple[str, Outcome]]:
+    """Return (path, analysis or error) for each of `paths`, in order; raise `Cancelled` if asked.
+    `fresh`: read every file again, reusing nothing (the user asked to reload)."""
     global _POOL_BROKEN
     results: Dict[str, Outcome] = {}
     todo: List[Tuple[str, tuple]] = []
     for path in paths:
         prov, cust = parties.get(path, (None, None))
         key = _key(path, _signature(path), book, prov, cust)
-        hit = _cached(key, book)
+        hit = None if fresh else _cached(key, book)
         if hit is not None:
             results[path] = hit
         else:

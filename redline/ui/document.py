@@ -196,12 +196,12 @@ class ReviewDocument(QObject):
         """Start reading agreement `index` again from its file (it may have changed)."""
         if not 0 <= index < len(self.items):
             return None
-        return self._reanalyse([index], "Reloading", after=after)
+        return self._reanalyse([index], "Reloading", after=after, fresh=True)
 
     def reload_all(self, *, after: Optional[Callable[[], None]] = None) -> Optional[Task]:
         return self._reanalyse(list(range(len(self.items))), "Reviewing again", after=after)
 
-    def _reanalyse(self, indexes: List[int], title: str, *, after=None) -> Optional[Task]:
+    def _reanalyse(self, indexes: List[int], title: str, *, after=None, fresh: bool = False) -> Optional[Task]:
         if not indexes:
             if after:
                 after()
@@ -212,7 +212,7 @@ class ReviewDocument(QObject):
 
         def work(progress: TaskProgress):
             out = {}
-            for path, outcome in analyse_many(paths, book, parties, progress):
+            for path, outcome in analyse_many(paths, book, parties, progress, fresh=fresh):
                 if isinstance(outcome, RedlineError):
                     raise outcome
                 out[path] = outcome
