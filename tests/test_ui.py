@@ -15,6 +15,7 @@ os.environ["REDLINE_NONINTERACTIVE"] = "1"
 
 import sys  # noqa: E402
 import threading  # noqa: E402
+import signal  # noqa: E402
 import zipfile  # noqa: E402
 from dataclasses import replace  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -601,3 +602,43 @@ def test_reload_reads_the_file_again_even_when_size_and_time_match(tmp_path):
     assert analysing.analyse_many([str(path)], book, {})[0][1] is first  # reused: same signature
     again = analysing.analyse_many([str(path)], book, {}, fresh=True)[0][1]
     assert again is not first and again.agreement.text != first.agreement.text
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
+def test_helper_process_ends_when_the_app_is_killed(tmp_path):
+    """A killed app cannot stop its helper process; the helper notices and ends by itself."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    code = ("import os, sys, time, multiprocessing\n"
+            "from redline.ui import analysing\n"
+            "analysing.warm_up()\n"
+            "pool = analysing._pool()\n"
+            "assert pool is not None\n"
+            "pool.submit(analysing._child_ready).result(60)\n"
+            "print(' '.join(str(p.pid) for p in multiprocessing.active_children()), flush=True)\n"
+            "time.sleep(120)\n")
+    env = dict(os.environ, REDLINE_PROCESSES="1")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        line = proc.stdout.readline()
+        pids = [int(p) for p in line.split()]
+        assert pids, "no helper process started"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+
+    def alive(pid):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        with open(f"/proc/{pid}/stat") as fh:  # a zombie has ended; it only waits to be reaped
+            return fh.read().split(")")[-1].split()[0] != "Z"
+
+    deadline = time.time() + 15
+    while time.time() < deadline and any(alive(p) for p in pids):
+        time.sleep(0.2)
+    assert not any(alive(p) for p in pids)

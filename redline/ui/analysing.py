@@ -100,6 +100,23 @@ def _child_ready() -> bool:
     return True
 
 
+def _watch_parent(parent: int) -> None:
+    """Run in each helper process: end it when the app that started it is gone.
+
+    An app that is killed (or crashes) never tells its helpers to stop; without this they would
+    wait for work for ever, each holding memory."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="redline-parent-watch", daemon=True).start()
+
+
 def helpers() -> int:
     """Return how many helper processes to use: ``REDLINE_PROCESSES``, by default one when the
     machine has a second core (0 turns them off).
@@ -124,7 +141,8 @@ def _pool():
             import multiprocessing as mp
             from concurrent.futures import ProcessPoolExecutor
 
-            _POOL = ProcessPoolExecutor(max_workers=helpers(), mp_context=mp.get_context("spawn"))
+            _POOL = ProcessPoolExecutor(max_workers=helpers(), mp_context=mp.get_context("spawn"),
+                                        initializer=_watch_parent, initargs=(os.getpid(),))
             atexit.register(shutdown)
         return _POOL
 
