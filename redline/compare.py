@@ -924,34 +924,28 @@ def _text_moves(segs: List[Segment], changes: List[ClauseChange], ou, nu, number
         return segs
     found = []  # ((del run), (start, end) in it, (ins run), (start, end) in it)
     used_d, used_i = set(), set()
-    for di, (a0, a1, dt) in enumerate(dels):
-        for cs, ce in _cores(dt):
-            core = dt[cs:ce]
-            hit = next(((ii, k) for ii, (_b0, _b1, it) in enumerate(inss)
-                        if ii not in used_i and len(it) >= len(core)
-                        for k in (it.find(core),) if k >= 0), None)
-            if hit is not None:
-                ii, k = hit
-                b0, b1, _it = inss[ii]
-                found.append(((a0, a1), (cs, ce), (b0, b1), (k, k + len(core))))
-                used_d.add(di)
-                used_i.add(ii)
-                break
-    for ii, (b0, b1, it) in enumerate(inss):
-        if ii in used_i:
-            continue
-        for cs, ce in _cores(it):
-            core = it[cs:ce]
-            hit = next(((di, k) for di, (_a0, _a1, dt) in enumerate(dels)
-                        if di not in used_d and len(dt) >= len(core)
-                        for k in (dt.find(core),) if k >= 0), None)
-            if hit is not None:
-                di, k = hit
-                a0, a1, _dt = dels[di]
-                found.append(((a0, a1), (k, k + len(core)), (b0, b1), (cs, ce)))
-                used_d.add(di)
-                used_i.add(ii)
-                break
+
+    def pair(runs, others, used_own, used_other, flip):
+        """Look for each run's cores in the other side's runs (deleted in inserted, or back)."""
+        for ri, (r0, r1, rt) in enumerate(runs):
+            if ri in used_own:
+                continue
+            for cs, ce in _cores(rt):
+                core = rt[cs:ce]
+                hit = next(((oi, k) for oi, (_o0, _o1, ot) in enumerate(others)
+                            if oi not in used_other and len(ot) >= len(core)
+                            for k in (ot.find(core),) if k >= 0), None)
+                if hit is not None:
+                    oi, k = hit
+                    o0, o1, _ot = others[oi]
+                    mine, theirs = ((r0, r1), (cs, ce)), ((o0, o1), (k, k + len(core)))
+                    found.append(theirs + mine if flip else mine + theirs)
+                    used_own.add(ri)
+                    used_other.add(oi)
+                    break
+
+    pair(dels, inss, used_d, used_i, False)
+    pair(inss, dels, used_i, used_d, True)
     if not found:
         return segs
     plan: Dict[int, Tuple[int, int, int, str, int]] = {}  # run start -> (end, s, e, op, move id)

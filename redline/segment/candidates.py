@@ -191,6 +191,18 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
         toc = toc_lines(text, lines) if len(lines.starts) > 1 else set()
     # numbers inside a Word table are cell contents, not clauses
     cells = FurnitureMask([(p.start, p.end + 1) for p in document.paragraphs if p.in_table])
+
+    def numbered(m, s):
+        """Return (number token, line start, line end) of a number outside furniture, table cells
+        and contents lines, else None."""
+        if mask.at(s) or (cells.spans and cells.at(s)):
+            return None
+        tok = parse_match(m)
+        if tok is None:
+            return None
+        ls, le = lines.span(s)
+        return None if ls in toc else (tok, ls, le)
+
     for m in CANDIDATE.finditer(text):
         s = m.start()
         body = m.end()
@@ -203,28 +215,21 @@ def find(document: Document, lines: Lines, mask: FurnitureMask, toc: Optional[se
             if not (par or m.group("pc") or m.group("let")):
                 continue  # lower-case text after a number inside a line: not a clause
             # "...; (b) the Customer ...": an item only a run-in list can make a clause
-            if (par and par.isdigit() and _NUMBER_BEFORE.search(text, max(0, s - 14), s)) \
-                    or mask.at(s) or (cells.spans and cells.at(s)):
+            if par and par.isdigit() and _NUMBER_BEFORE.search(text, max(0, s - 14), s):
                 continue  # "thirty (30) days"
-            tok = parse_match(m)
-            if tok is None:
+            placed = numbered(m, s)
+            if placed is None:
                 continue
-            ls, le = lines.span(s)
-            if ls in toc:
-                continue
+            tok, ls, le = placed
             prev, j = _prev_char(text, s, mask)
             out.append(Candidate(s, body, False, le, tok, prev_ok=prev in PREV_OK,
                                  prev_alpha=prev.isalpha(), loose=True))
             continue
         loose = False
-        if mask.at(s) or (cells.spans and cells.at(s)):
+        placed = numbered(m, s)
+        if placed is None:
             continue
-        tok = parse_match(m)
-        if tok is None:
-            continue
-        ls, le = lines.span(s)
-        if ls in toc:
-            continue
+        tok, ls, le = placed
         if line_start:
             pos = ls
             while pos < s and text[pos].isspace():
